@@ -30,7 +30,8 @@ _PASS_THROUGH_OPS = {
     "OP_IDENTITY",
 }
 _ACT_TYPES = {-1: "none", 0: "relu", 1: "tanh", 2: "sigmoid"}
-_ELTWISE_TYPES = {2: "add", 4: "sub"}
+# Tengine eltwise codes: 0 ELT_PROD, 2 ELT_SUM, 4 ELT_SUB (PIMCOMP writes Mul as 2 too)
+_ELTWISE_TYPES = {0: "mul", 2: "add", 4: "sub"}
 
 
 def load_network_json(path: str | Path) -> Network:
@@ -165,6 +166,7 @@ def _make_node(entry: dict, kind: str, inputs: tuple[int, ...]) -> Node:
             )
         return Node(
             **common, shape=shape, **geom,
+            dilation=(_int(param, "dilation_h", 1, name), _int(param, "dilation_w", 1, name)),
             pool_method="avg" if param.get("pool_method", 0) == 1 else "max",
             global_pool=bool(param.get("global", 0)),
         )

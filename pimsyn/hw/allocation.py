@@ -1,0 +1,187 @@
+"""Component workloads, the power check, component allocation and the clock (spec 5.6-5.9).
+
+Everything works on the cost network's *component items*: one entry per (layer, compute
+op), layers in network order and ops in op-list order. That is the iteration order of the
+reference's sums, which we keep so the floating-point results are bit-identical
+(spec 0: sums are accumulated left to right with ``sequential_sum``, never pairwise).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from pimsyn.hw.config import HardwareConfig
+from pimsyn.hw.layers import CostNetwork, LayerState
+from pimsyn.hw.placement import MacroPlan
+
+#: Ops repeated once per input-bit slice (spec 0).
+BIT_LEVEL = frozenset({"DAC", "ADC", "SHIFTADD"})
+#: The clock floor: the reference's hard-coded crossbar read latency (B1).
+CLOCK_FLOOR_NS = 100.0
+#: FC workload clamp min(ceil(wl/100), 100) (spec 5.6, B2).
+FC_CLAMP = 100
+
+
+def sequential_sum(values: np.ndarray, start: float = 0.0) -> float:
+    """start + v0 + v1 + ... accumulated left to right (bit-identical to a Python loop)."""
+    if len(values) == 0:
+        return start
+    if start == 0.0:
+        return float(np.add.accumulate(values)[-1])
+    return float(np.add.accumulate(np.concatenate(([start], values)))[-1])
+
+
+@dataclass(frozen=True, eq=False)
+class ComponentTable:
+    """Per-item hardware parameters of the components (ADC[r_adc], DAC[r_dac], ALU tables)."""
+
+    peak_power_w: np.ndarray
+    frequency_ghz: np.ndarray
+    static_power_w: np.ndarray
+    dynamic_power_w: np.ndarray
+    latency_ns: np.ndarray
+    bit_repeats: np.ndarray  # B for DAC/ADC/SHIFTADD, 1 otherwise (energy factor L)
+    is_dac: np.ndarray
+    is_adc: np.ndarray
+
+
+def component_table(cnet: CostNetwork, hw: HardwareConfig, dac_res: int, adc_res: int, bits: int) -> ComponentTable:
+    specs = [hw.component(name, dac_res, adc_res) for name in cnet.components]
+    code = cnet.item_component_code
+
+    def per_item(attr: str) -> np.ndarray:
+        return np.array([float(getattr(s, attr)) for s in specs])[code] if specs else np.zeros(0)
+
+    names = np.array(cnet.components + ("",))[code] if len(code) else np.zeros(0, dtype=str)
+    return ComponentTable(
+        peak_power_w=per_item("peak_power_w"),
+        frequency_ghz=per_item("frequency_ghz"),
+        static_power_w=per_item("static_power_w"),
+        dynamic_power_w=per_item("dynamic_power_w"),
+        latency_ns=per_item("latency_ns"),
+        bit_repeats=np.where(np.isin(names, list(BIT_LEVEL)), bits, 1).astype(np.int64),
+        is_dac=names == "DAC",
+        is_adc=names == "ADC",
+    )
+
+
+def component_workloads(cnet: CostNetwork, state: LayerState, vfu_width: int) -> np.ndarray:
+    """Spec 5.6, per item, as float64 (exact: all integer workloads are < 2**53).
+
+    DAC d*In*xsi; ADC d*b*S*a*R; SHIFTADD that / V; ADDITION d*a*R / V (B3, no C factor);
+    POOL/ELTWISE/RELU/SIGMOID d*C / V; FC: min(ceil(wl/100), 100) (B2). For groups = 1,
+    a = ceil(In/S), b = ceil(C/S) and xsi = b*R.
+    """
+    layer = cnet.item_layer
+    d = state.dup[layer]
+    R = cnet.weight_slices
+    S = cnet.xbar_size
+    a = cnet.row_tiles[layer]
+    b = cnet.col_tiles[layer]
+    names = cnet.item_component
+    code = cnet.item_component_code
+    comp_names = cnet.components
+    dac = d * cnet.in_len[layer] * (b * R)
+    adc = d * b * S * a * R
+    addition = d * a * R
+    alu = d * cnet.channels[layer]
+    kind = np.array([_FORMULA.get(n, 4) for n in comp_names], dtype=np.int64)[code] if names else np.zeros(0, np.int64)
+    wl = np.select(
+        [kind == 0, kind == 1, kind == 2, kind == 3],
+        [dac.astype(np.float64), adc.astype(np.float64), adc / vfu_width, addition / vfu_width],
+        alu / vfu_width,
+    )
+    fc = cnet.is_fc[layer]
+    if fc.any():
+        wl = np.where(fc, np.minimum(np.ceil(wl / FC_CLAMP), FC_CLAMP), wl)
+    return wl
+
+
+_FORMULA = {"DAC": 0, "ADC": 1, "SHIFTADD": 2, "ADDITION": 3}
+
+
+def min_power_w(cnet: CostNetwork, plan: MacroPlan, workloads: np.ndarray, table: ComponentTable) -> float:
+    """Spec 5.7: P_min = sum of wl*peak (DAC) and m*peak (everything else), in item order."""
+    m = plan.layer_macros[cnet.item_layer]
+    terms = np.where(table.is_dac, workloads * table.peak_power_w, m * table.peak_power_w)
+    return sequential_sum(terms)
+
+
+@dataclass(frozen=True, eq=False)
+class Allocation:
+    """Spec 5.8-5.9."""
+
+    units: np.ndarray  # allocated units per item (int64)
+    dac_power_w: float
+    power_after_dac_w: float  # P_a
+    latency_power_sum: float  # K_s
+    kappa_ns: float  # K_s / P_a
+    alloc_latency_ns: float  # t_alloc (specified-mode value, also in unified mode, B18)
+    clock_ns: float  # max(100, t_alloc)
+    per_macro_max: dict[str, int]  # mx per component (non-FC layers, non-DAC)
+
+
+def allocate_components(
+    cnet: CostNetwork, plan: MacroPlan, workloads: np.ndarray, table: ComponentTable,
+    avail_power_w: float, unified: bool,
+) -> Allocation:
+    """Spec 5.8 (Eq. 5/6 as implemented) and 5.9.
+
+    1. ADC workload 0 for the smaller user of each sharing pair; 2. DACs: one per workload
+    unit, their power comes off the budget first; 3. kappa = sum(wl*peak/f) / P_a;
+    4. units = ceil((wl/f)/kappa); the clock is the slowest realised non-FC latency;
+    6. unified: every macro gets the per-macro maximum of each component (FCs too).
+    """
+    layer = cnet.item_layer
+    wl = workloads
+    if plan.sharing_pairs:
+        wl = wl.copy()
+        for owner, sharer in plan.sharing_pairs:
+            i_owner = np.flatnonzero((layer == owner) & table.is_adc)
+            i_sharer = np.flatnonzero((layer == sharer) & table.is_adc)
+            if len(i_owner) and len(i_sharer):
+                if wl[i_sharer[0]] < wl[i_owner[0]]:
+                    wl[i_sharer] = 0.0
+                else:
+                    wl[i_owner] = 0.0
+    is_dac = table.is_dac
+    dac_terms = wl[is_dac] * table.peak_power_w[is_dac]
+    power_after_dac = sequential_sum(-dac_terms, avail_power_w)
+    other = ~is_dac
+    freq = table.frequency_ghz
+    latency_power = sequential_sum((wl[other] * table.peak_power_w[other]) / freq[other])
+    kappa = latency_power / power_after_dac
+    units = np.zeros(len(wl), dtype=np.int64)
+    units[is_dac] = wl[is_dac].astype(np.int64)
+    positive = other & (wl > 0)
+    units[positive] = np.ceil((wl[positive] / freq[positive]) / kappa).astype(np.int64)
+    non_fc = positive & ~cnet.is_fc[layer]
+    alloc_latency = 0.0
+    if non_fc.any():
+        alloc_latency = max(0.0, float(np.max(wl[non_fc] / (freq[non_fc] * units[non_fc]))))
+    m = plan.layer_macros[layer]
+    per_macro = -(-units // m)
+    code = cnet.item_component_code
+    counted = other & ~cnet.is_fc[layer]
+    mx: dict[str, int] = {}
+    if counted.any():
+        mx_arr = np.zeros(len(cnet.components), dtype=np.int64)
+        np.maximum.at(mx_arr, code[counted], per_macro[counted])
+        has = np.zeros(len(cnet.components), dtype=bool)
+        has[code[counted]] = True
+        mx = {cnet.components[k]: int(mx_arr[k]) for k in np.flatnonzero(has)}
+        if unified:
+            grow = other & has[code] & (units > 0)
+            units[grow] = mx_arr[code[grow]] * m[grow]
+    return Allocation(
+        units=units,
+        dac_power_w=sequential_sum(dac_terms),
+        power_after_dac_w=power_after_dac,
+        latency_power_sum=latency_power,
+        kappa_ns=kappa,
+        alloc_latency_ns=alloc_latency,
+        clock_ns=max(CLOCK_FLOOR_NS, alloc_latency),
+        per_macro_max=mx,
+    )

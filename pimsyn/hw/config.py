@@ -1,0 +1,330 @@
+"""Hardware description: the reference tool's ``config.json`` read as-is (spec 1.2).
+
+The file format is kept unchanged so the reference configuration can be used directly
+and re-emitted (``HardwareConfig.raw``). Units follow spec 0: power in W, time in ns,
+energy in nJ, frequency in GHz (operations per ns), memory capacity in KB.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from dataclasses import dataclass, field
+from importlib import resources
+from pathlib import Path
+from types import MappingProxyType
+from typing import Any, Mapping
+
+#: ALU-type component tables (one table each in config.json, spec 1.2).
+ALU_COMPONENTS = ("POOL", "RELU", "SHIFTADD", "ADDITION", "SIGMOID", "ELTWISE")
+
+
+class HardwareError(ValueError):
+    """A hardware description pimsyn cannot use; the message names the problem."""
+
+
+@dataclass(frozen=True)
+class ComponentSpec:
+    """One peripheral component (ADC, DAC or an ALU unit), per unit."""
+
+    static_power_w: float
+    dynamic_power_w: float
+    peak_power_w: float
+    frequency_ghz: float
+    latency_ns: float
+
+
+@dataclass(frozen=True)
+class CrossbarSpec:
+    """One ReRAM crossbar of a given size and cell resolution (RRAM["S_rho"])."""
+
+    static_power_w: float
+    dynamic_power_w: float
+    peak_power_w: float
+    latency_ns: float
+
+
+@dataclass(frozen=True)
+class MemorySpec:
+    """One scratchpad (eDRAM) macro of a given capacity (memory["K"])."""
+
+    capacity_kb: int
+    leak_power_w: float
+    read_latency_ns: float
+    write_latency_ns: float
+    read_energy_nj: float
+    write_energy_nj: float
+
+
+@dataclass(frozen=True)
+class AnnealingParams:
+    """SA section (spec 3); t0/tf are read but ignored by the reference (A5)."""
+
+    iterations: int
+    t0: float
+    tf: float
+    cooling: float
+    alpha: float
+    chains: int
+    energy_function: str
+
+
+@dataclass(frozen=True)
+class EvolutionParams:
+    """EA section (spec 4)."""
+
+    population: int
+    elite_ratio: float
+    generations: int
+    macro_num_mutate_prob: float
+    macro_sharing_mutate_prob: float
+    max_macro_size: int
+    min_macro_size: int
+    macro_size_stride: int
+
+
+@dataclass(frozen=True)
+class HardwareConfig:
+    weight_res: int
+    data_res: int
+    memory_bw_bits: int
+    vfu_width: int
+    noc_bw_bits: int
+    noc_power_w: float
+    annealing: AnnealingParams
+    evolution: EvolutionParams
+    crossbars: Mapping[tuple[int, int], CrossbarSpec]  # (S, rho) -> spec
+    memories: Mapping[int, MemorySpec]  # KB -> spec, ascending
+    adcs: Mapping[int, ComponentSpec]  # resolution -> spec
+    dacs: Mapping[int, ComponentSpec]
+    alu: Mapping[str, ComponentSpec]  # POOL, RELU, SHIFTADD, ADDITION, SIGMOID, ELTWISE
+    raw: Mapping[str, Any] = field(repr=False, compare=False, default_factory=dict)
+    source: str = "<default>"
+
+    def adc(self, resolution: int) -> ComponentSpec:
+        return _lookup(self.adcs, resolution, "ADC", "resolution", self.source)
+
+    def dac(self, resolution: int) -> ComponentSpec:
+        return _lookup(self.dacs, resolution, "DAC", "resolution", self.source)
+
+    def crossbar(self, xbar_size: int, cell_res: int) -> CrossbarSpec:
+        try:
+            return self.crossbars[(xbar_size, cell_res)]
+        except KeyError:
+            have = ", ".join(f"{s}_{r}" for s, r in sorted(self.crossbars))
+            raise HardwareError(
+                f"no RRAM entry {xbar_size}_{cell_res} in {self.source} (have {have})"
+            ) from None
+
+    def memory(self, capacity_kb: int) -> MemorySpec:
+        return _lookup(self.memories, capacity_kb, "memory", "capacity (KB)", self.source)
+
+    def component(self, name: str, dac_res: int, adc_res: int) -> ComponentSpec:
+        """Table of the component an op label names (spec 0: component = op label)."""
+        if name == "ADC":
+            return self.adc(adc_res)
+        if name == "DAC":
+            return self.dac(dac_res)
+        try:
+            return self.alu[name]
+        except KeyError:
+            raise HardwareError(f"no component table '{name}' in {self.source}") from None
+
+    def to_json(self) -> str:
+        """Re-emit the description in the reference format (the dict it was read from)."""
+        return json.dumps(_thaw(self.raw), indent=4)
+
+
+def adc_resolution(xbar_size: int, cell_res: int, dac_res: int) -> int:
+    """ADC resolution of spec 2.2: trunc(log2 S + r_dac + rho - 1) when r_dac > 1 and
+    rho > 1, else trunc(log2 S + r_dac + rho - 2) (log2 in floating point, as coded)."""
+    offset = 1 if (dac_res > 1 and cell_res > 1) else 2
+    return int(math.log2(xbar_size) + dac_res + cell_res - offset)
+
+
+def load_hardware(path: str | Path | None = None) -> HardwareConfig:
+    """Read a config.json; ``None`` reads the bundled copy of the reference config."""
+    if path is None:
+        text = resources.files("pimsyn.data").joinpath("default-hw.json").read_text()
+        source = "default-hw.json"
+    else:
+        path = Path(path)
+        source = str(path)
+        try:
+            text = path.read_text()
+        except OSError as err:
+            raise HardwareError(f"{path}: cannot read hardware description ({err.strerror})") from None
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as err:
+        raise HardwareError(f"{source}: not valid JSON (line {err.lineno}: {err.msg})") from None
+    return hardware_from_dict(data, source)
+
+
+def hardware_from_dict(data: Mapping[str, Any], source: str = "<dict>") -> HardwareConfig:
+    if not isinstance(data, Mapping):
+        raise HardwareError(f"{source}: top level must be an object")
+    reader = _Reader(source)
+    sa = reader.table(data, "SA")
+    ea = reader.table(data, "EA")
+    crossbars: dict[tuple[int, int], CrossbarSpec] = {}
+    for key, entry in reader.table(data, "RRAM").items():
+        size_res = _parse_key(key, source, "RRAM", pair=True)
+        where = f"RRAM[{key}]"
+        crossbars[size_res] = CrossbarSpec(
+            static_power_w=reader.number(entry, "static_power", where, nonneg=True),
+            dynamic_power_w=reader.number(entry, "dynamic_power", where, nonneg=True),
+            peak_power_w=reader.number(entry, "peak_power", where, positive=True),
+            latency_ns=reader.number(entry, "latency", where, nonneg=True),
+        )
+    memories: dict[int, MemorySpec] = {}
+    for key, entry in reader.table(data, "memory").items():
+        kb = _parse_key(key, source, "memory")
+        where = f"memory[{key}]"
+        memories[kb] = MemorySpec(
+            capacity_kb=kb,
+            leak_power_w=reader.number(entry, "leak_power", where, nonneg=True),
+            read_latency_ns=reader.number(entry, "read_latency", where, nonneg=True),
+            write_latency_ns=reader.number(entry, "write_latency", where, nonneg=True),
+            read_energy_nj=reader.number(entry, "read_energy", where, nonneg=True),
+            write_energy_nj=reader.number(entry, "write_energy", where, nonneg=True),
+        )
+    adcs = {
+        _parse_key(k, source, "ADC"): reader.component(v, f"ADC[{k}]")
+        for k, v in reader.table(data, "ADC").items()
+    }
+    dacs = {
+        _parse_key(k, source, "DAC"): reader.component(v, f"DAC[{k}]")
+        for k, v in reader.table(data, "DAC").items()
+    }
+    alu = {name: reader.component(reader.table(data, name), name) for name in ALU_COMPONENTS}
+    for name, table in (("RRAM", crossbars), ("memory", memories), ("ADC", adcs), ("DAC", dacs)):
+        if not table:
+            raise HardwareError(f"{source}: table '{name}' is empty")
+    return HardwareConfig(
+        weight_res=reader.integer(data, "weight_res", "top level"),
+        data_res=reader.integer(data, "data_res", "top level"),
+        memory_bw_bits=reader.integer(data, "memory_bw", "top level"),
+        vfu_width=reader.integer(data, "vfu_width", "top level"),
+        noc_bw_bits=reader.integer(data, "noc_bw", "top level"),
+        noc_power_w=reader.number(data, "noc_power", "top level", nonneg=True),
+        annealing=AnnealingParams(
+            iterations=reader.integer(sa, "iter", "SA"),
+            t0=reader.number(sa, "T0", "SA"),
+            tf=reader.number(sa, "Tf", "SA"),
+            cooling=reader.number(sa, "sigma", "SA", positive=True),
+            alpha=reader.number(sa, "alpha", "SA"),
+            chains=reader.integer(sa, "length", "SA"),
+            energy_function=str(sa.get("func_name", "computation")),
+        ),
+        evolution=EvolutionParams(
+            population=reader.integer(ea, "gene_num", "EA"),
+            elite_ratio=reader.number(ea, "elite_ratio", "EA", positive=True),
+            generations=reader.integer(ea, "max_iter", "EA"),
+            macro_num_mutate_prob=reader.number(ea, "macro_num_mutate_prob", "EA", nonneg=True),
+            macro_sharing_mutate_prob=reader.number(ea, "macro_sharing_mutate_prob", "EA", nonneg=True),
+            max_macro_size=reader.integer(ea, "default_max_macro_size", "EA"),
+            min_macro_size=reader.integer(ea, "default_min_macro_size", "EA"),
+            macro_size_stride=reader.integer(ea, "default_macro_size_stride", "EA"),
+        ),
+        crossbars=MappingProxyType(dict(sorted(crossbars.items()))),
+        memories=MappingProxyType(dict(sorted(memories.items()))),
+        adcs=MappingProxyType(dict(sorted(adcs.items()))),
+        dacs=MappingProxyType(dict(sorted(dacs.items()))),
+        alu=MappingProxyType(alu),
+        raw=_freeze(data),
+        source=source,
+    )
+
+
+class _Reader:
+    def __init__(self, source: str) -> None:
+        self.source = source
+
+    def table(self, data: Mapping[str, Any], key: str) -> Mapping[str, Any]:
+        if key not in data:
+            raise HardwareError(f"{self.source}: missing table '{key}'")
+        value = data[key]
+        if not isinstance(value, Mapping):
+            raise HardwareError(f"{self.source}: '{key}' must be an object")
+        return value
+
+    def number(self, entry: Any, key: str, where: str, *, positive: bool = False,
+               nonneg: bool = False) -> float:
+        if not isinstance(entry, Mapping):
+            raise HardwareError(f"{self.source}: {where} must be an object")
+        if key not in entry:
+            raise HardwareError(f"{self.source}: {where} is missing '{key}'")
+        value = entry[key]
+        if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
+            raise HardwareError(f"{self.source}: {where}.{key} must be a number, got {value!r}")
+        if positive and value <= 0:
+            raise HardwareError(f"{self.source}: {where}.{key} must be positive, got {value!r}")
+        if nonneg and value < 0:
+            raise HardwareError(f"{self.source}: {where}.{key} must not be negative, got {value!r}")
+        return value
+
+    def integer(self, entry: Any, key: str, where: str) -> int:
+        value = self.number(entry, key, where, positive=True)
+        if int(value) != value:
+            raise HardwareError(f"{self.source}: {where}.{key} must be an integer, got {value!r}")
+        return int(value)
+
+    def component(self, entry: Any, where: str) -> ComponentSpec:
+        return ComponentSpec(
+            static_power_w=self.number(entry, "static_power", where, nonneg=True),
+            dynamic_power_w=self.number(entry, "dynamic_power", where, nonneg=True),
+            peak_power_w=self.number(entry, "peak_power", where, positive=True),
+            frequency_ghz=self.number(entry, "frequency", where, positive=True),
+            latency_ns=self.number(entry, "latency", where, nonneg=True),
+        )
+
+
+def _parse_key(key: str, source: str, table: str, pair: bool = False):
+    try:
+        if pair:
+            size, res = str(key).split("_")
+            return int(size), int(res)
+        return int(key)
+    except ValueError:
+        form = "'<size>_<cell_res>'" if pair else "an integer"
+        raise HardwareError(f"{source}: {table} key {key!r} must be {form}") from None
+
+
+def _lookup(table: Mapping[int, Any], key: int, name: str, what: str, source: str):
+    try:
+        return table[key]
+    except KeyError:
+        raise HardwareError(
+            f"no {name} with {what} {key} in {source} (have {_ranges(sorted(table))})"
+        ) from None
+
+
+def _ranges(values: list[int]) -> str:
+    """4, 6, 7, 8 -> '4, 6..8' (compact list for error messages)."""
+    parts: list[str] = []
+    start = prev = None
+    for v in values + [None]:
+        if start is not None and v is not None and v == prev + 1:
+            prev = v
+            continue
+        if start is not None:
+            parts.append(str(start) if start == prev else f"{start}..{prev}")
+        start = prev = v
+    return ", ".join(parts)
+
+
+def _freeze(value: Any) -> Any:
+    if isinstance(value, Mapping):
+        return MappingProxyType({k: _freeze(v) for k, v in value.items()})
+    if isinstance(value, list):
+        return tuple(_freeze(v) for v in value)
+    return value
+
+
+def _thaw(value: Any) -> Any:
+    if isinstance(value, Mapping):
+        return {k: _thaw(v) for k, v in value.items()}
+    if isinstance(value, tuple):
+        return [_thaw(v) for v in value]
+    return value

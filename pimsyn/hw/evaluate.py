@@ -1,0 +1,413 @@
+"""One fitness evaluation of a design (spec 5.0-5.17).
+
+``evaluate`` returns every number the product reports; ``fitness`` is the lean version the
+searches call (ops/J, 0 if infeasible). Both run the same pipeline:
+
+5.1-5.5 macros, placement, NoC traffic -> first DAG schedule (t_clk = 100 ns, LD/ST one
+cycle) -> scratchpad estimate K0 -> fixed point on the capacity (5.15: memory 5.10, power
+check 5.7, allocation 5.8, clock 5.9, op delays 5.11, new schedule) -> energy 5.16 ->
+efficiency 5.17.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from typing import Callable, Sequence
+
+import numpy as np
+
+from pimsyn.hw.allocation import (
+    allocate_components, component_table, component_workloads, min_power_w, sequential_sum,
+)
+from pimsyn.hw.config import HardwareConfig, HardwareError
+from pimsyn.hw.energy import EnergyBreakdown, inference_energy, used_crossbars
+from pimsyn.hw.layers import CostNetwork, LayerState, compute_power_w
+from pimsyn.hw.memory import capacity_entry, memory_cost, memory_volumes
+from pimsyn.hw.placement import (
+    noc_traffic, place_macros, plan_macros, serpentine_coordinates,
+)
+
+MACRO_SETTINGS = ("unified", "specified")
+#: Fixed-point iterations on the scratchpad capacity (spec 5.15).
+MAX_CAPACITY_ITERATIONS = 10
+
+
+@dataclass(frozen=True)
+class DesignPoint:
+    total_power_w: float  # P_tot
+    rram_ratio: float  # theta
+    xbar_size: int  # S
+    cell_res: int  # rho
+    dac_res: int
+    adc_res: int
+    macro_setting: str = "unified"  # "unified" | "specified"
+
+    def __post_init__(self) -> None:
+        if self.macro_setting not in MACRO_SETTINGS:
+            raise ValueError(f"macro_setting must be 'unified' or 'specified', got {self.macro_setting!r}")
+
+    @property
+    def compute_power_w(self) -> float:
+        return compute_power_w(self.total_power_w, self.rram_ratio)
+
+
+@dataclass(frozen=True)
+class LayerEvaluation:
+    name: str
+    kind: str
+    dup: int
+    blocks: int
+    macros: int  # gene count c (0 for pool/eltwise)
+    shared_macros: int  # m: c, c + c_partner when sharing, 1 for pool/eltwise
+    partner: str | None
+    alloc: dict[str, int]  # component -> units (whole layer)
+    per_macro: dict[str, int]  # as the accelerator JSON writes: ceil(alloc/c) conv/FC, raw pool/eltwise
+    workloads: dict[str, float]
+    crossbars: int  # used crossbars X
+    macro_size: int  # ceil(X / c) for conv/FC (crossbars per macro), 0 otherwise
+    first_macro: tuple[int, int]  # (row, col)
+    last_macro: tuple[int, int]
+    merge_macro: tuple[int, int]
+    tran_hops: int
+    mrg_hops: int
+    tran_delay: int  # D^T, NoC cycles
+    mrg_delay: int  # D^M
+    input_split: int  # q
+    dup_split: int  # u
+    ld_latency_ns: float
+    st_latency_ns: float
+    ops: tuple[str, ...]
+    op_cycles: tuple[int, ...]
+
+
+@dataclass(frozen=True)
+class Evaluation:
+    feasible: bool
+    reason: str = ""
+    power_efficiency_gops_per_w: float = 0.0
+    ops: int = 0
+    cycles: int = 0
+    first_pass_cycles: int = 0
+    noc_bubbles: int = 0
+    clock_ns: float = 0.0
+    latency_ns: float = 0.0  # T = cycles * t_clk
+    spm_kb: int = 0
+    first_pass_spm_kb: int = 0
+    capacity_iterations: int = 0
+    energy_nj: dict[str, float] = field(default_factory=dict)
+    component_energy_nj: dict[str, tuple[float, float]] = field(default_factory=dict)  # comp -> (static, dynamic)
+    mesh_rows: int = 0
+    mesh_cols: int = 0
+    total_macros: int = 0
+    avail_power_w: float = 0.0  # P_avail0
+    min_power_w: float = 0.0  # P_min
+    power_after_dac_w: float = 0.0  # P_a
+    latency_power_sum: float = 0.0  # K_s
+    kappa_ns: float = 0.0
+    per_macro_max: dict[str, int] = field(default_factory=dict)
+    unified_macro_size: int = 0  # spec 6 / B19
+    noc_conflicts: frozenset = frozenset()
+    layers: tuple[LayerEvaluation, ...] = ()
+    throughput_inferences_per_s: float = 0.0
+    edp_nj_ns: float = 0.0
+    average_power_w: float = 0.0
+    allocated_peak_power_w: float = 0.0
+    power_budget_w: float = 0.0
+    peak_ops_per_s: float = 0.0
+    peak_power_efficiency_gops_per_w: float = 0.0
+
+    @property
+    def energy_per_inference_nj(self) -> float:
+        return self.energy_nj.get("total", 0.0)
+
+    @property
+    def fitness_ops_per_j(self) -> float:
+        return self.power_efficiency_gops_per_w * 1e9 if self.feasible else 0.0
+
+
+Scheduler = Callable[[object, Sequence[Sequence[int]]], object]
+
+
+def _schedule_api():
+    from pimsyn.hw import schedule as schedule_module  # written by the scheduler helper
+
+    return schedule_module
+
+
+@dataclass
+class _Run:
+    """Intermediate state of one evaluation (kept for ``evaluate``'s report)."""
+
+    feasible: bool = True
+    reason: str = ""
+    fitness: float = 0.0
+    details: dict = field(default_factory=dict)
+
+
+def evaluate(
+    cnet: CostNetwork, hw: HardwareConfig, point: DesignPoint, state: LayerState,
+    macros: Sequence[int], partners: Sequence[int] | None = None, *, scheduler: Scheduler | None = None,
+    schedule_api=None,
+) -> Evaluation:
+    """Full evaluation of a design (spec 5.0-5.17) with the derived product metrics.
+
+    ``macros``: macro count per weight layer in gene order (convs then FCs); ``partners[i]``:
+    gene index of the layer that gene position i shares macros with, -1 none (A8 fixed).
+    ``scheduler`` replaces the DAG scheduler (e.g. the node-by-node oracle);
+    ``schedule_api`` replaces the whole schedule module (LayerSchedule, ScheduleProblem,
+    schedule, scratchpad_kb), for tests.
+    """
+    run = _pipeline(cnet, hw, point, state, macros, partners, scheduler, schedule_api)
+    return _report(cnet, hw, point, state, run)
+
+
+def fitness(
+    cnet: CostNetwork, hw: HardwareConfig, point: DesignPoint, state: LayerState,
+    macros: Sequence[int], partners: Sequence[int] | None = None, *, scheduler: Scheduler | None = None,
+    schedule_api=None,
+) -> float:
+    """Power efficiency in ops/J (spec 4.5), 0 for an infeasible design."""
+    return _pipeline(cnet, hw, point, state, macros, partners, scheduler, schedule_api).fitness
+
+
+def _pipeline(cnet, hw, point, state, macros, partners, scheduler, schedule_api) -> _Run:
+    if (point.xbar_size, point.cell_res) != (cnet.xbar_size, cnet.cell_res):
+        raise ValueError(
+            f"design point has S={point.xbar_size}, rho={point.cell_res} but the cost network was built for "
+            f"S={cnet.xbar_size}, rho={cnet.cell_res}"
+        )
+    api = schedule_api or _schedule_api()
+    schedule = scheduler or api.schedule
+    bits = -(-hw.data_res // point.dac_res)
+    plan = plan_macros(cnet, macros, partners)
+    placement = place_macros(cnet, plan)
+    traffic = noc_traffic(cnet, state, plan, placement, hw.data_res, hw.noc_bw_bits)
+    problem = _schedule_problem(api, cnet, state, plan, traffic, placement, bits)
+    run = _Run()
+    d = run.details
+    d.update(plan=plan, placement=placement, traffic=traffic, bits=bits)
+
+    tau_first = _op_cycles(traffic.ops, np.ones(cnet.num_layers), np.ones(cnet.num_layers),
+                           np.ceil(traffic.tran_delay / 100.0), np.ceil(traffic.mrg_delay / 100.0))
+    first = schedule(problem, tau_first)
+    first_kb = api.scratchpad_kb(first.buffer_elements, hw.data_res)
+    d.update(first=first, first_kb=first_kb)
+    capacity = capacity_entry(hw, first_kb)
+    if capacity is None:
+        return _infeasible(run, f"scratchpad estimate {first_kb} KB exceeds the largest memory entry "
+                                f"({max(hw.memories)} KB)")
+
+    table = component_table(cnet, hw, point.dac_res, point.adc_res, bits)
+    workloads = component_workloads(cnet, state, hw.vfu_width)
+    volumes = memory_volumes(cnet, state, traffic.input_split, traffic.dup_split, hw.data_res, hw.memory_bw_bits)
+    compute_power = point.compute_power_w
+    unified = point.macro_setting == "unified"
+    p_min = min_power_w(cnet, plan, workloads, table)
+    d.update(table=table, workloads=workloads, min_power=p_min)
+    result = first
+    iterations = 0
+    for iterations in range(1, MAX_CAPACITY_ITERATIONS + 1):
+        mem = memory_cost(volumes, state, hw.memory(capacity), plan.total_macros)
+        avail = (compute_power - mem.static_power_w) - hw.noc_power_w
+        d.update(avail_power=avail, memory=mem, capacity=capacity)
+        if p_min >= avail:
+            return _infeasible(run, f"minimum power {p_min:.6g} W >= available {avail:.6g} W "
+                                    f"(one unit of every component per macro does not fit)")
+        alloc = allocate_components(cnet, plan, workloads, table, avail, unified)
+        clock = alloc.clock_ns
+        tau = _op_cycles(traffic.ops, np.ceil(mem.ld_latency_ns / clock), np.ceil(mem.st_latency_ns / clock),
+                         np.ceil(traffic.tran_delay / clock), np.ceil(traffic.mrg_delay / clock))
+        result = schedule(problem, tau)
+        new_kb = api.scratchpad_kb(result.buffer_elements, hw.data_res)
+        new_capacity = capacity_entry(hw, new_kb)
+        d.update(alloc=alloc, tau=tau, last_kb=new_kb)
+        if new_capacity is None:
+            return _infeasible(run, f"scratchpad estimate {new_kb} KB exceeds the largest memory entry "
+                                    f"({max(hw.memories)} KB)")
+        if new_capacity == capacity:
+            break
+        capacity = new_capacity
+    latency = result.cycles * clock
+    energy = inference_energy(
+        cnet, state, workloads, alloc.units, table, hw.crossbar(cnet.xbar_size, cnet.cell_res), bits,
+        latency, mem.dynamic_energy_nj, mem.static_power_w, hw.noc_power_w,
+    )
+    run.fitness = cnet.ops / (energy.total * 1e-9)
+    d.update(result=result, clock=clock, latency=latency, energy=energy, iterations=iterations)
+    return run
+
+
+def _infeasible(run: _Run, reason: str) -> _Run:
+    run.feasible = False
+    run.reason = reason
+    run.fitness = 0.0
+    return run
+
+
+def _op_cycles(ops, ld, st, tran, mrg) -> list[list[int]]:
+    """tau per op (spec 5.11): compute ops 1, LD/ST/TRAN/MRG from their latencies."""
+    ld, st, tran, mrg = (np.asarray(x, dtype=np.int64).tolist() for x in (ld, st, tran, mrg))
+    out = []
+    for idx, layer_ops in enumerate(ops):
+        row = []
+        for op in layer_ops:
+            if op == "LD":
+                row.append(ld[idx])
+            elif op == "ST":
+                row.append(st[idx])
+            elif op == "TRAN":
+                row.append(tran[idx])
+            elif op == "MRG":
+                row.append(mrg[idx])
+            else:
+                row.append(1)
+        out.append(row)
+    return out
+
+
+def _schedule_problem(api, cnet: CostNetwork, state: LayerState, plan, traffic, placement, bits: int):
+    dup = state.dup.tolist()
+    blocks = state.blocks.tolist()
+    q = traffic.input_split.tolist()
+    u = traffic.dup_split.tolist()
+    C = cnet.channels.tolist()
+    W = cnet.out_w.tolist()
+    H = cnet.out_h.tolist()
+    kh, kw = cnet.kernel_h.tolist(), cnet.kernel_w.tolist()
+    sh, sw = cnet.stride_h.tolist(), cnet.stride_w.tolist()
+    ph, pw = cnet.pad_h0.tolist(), cnet.pad_w0.tolist()
+    layers = tuple(
+        api.LayerSchedule(
+            name=cnet.names[i], kind=cnet.kinds[i], blocks=blocks[i], dup=dup[i], channels=C[i],
+            out_w=W[i], out_h=H[i], kernel=(kh[i], kw[i]), stride=(sh[i], sw[i]), pad0=(ph[i], pw[i]),
+            input_split=q[i], dup_split=u[i], ops=traffic.ops[i], providers=cnet.providers[i],
+        )
+        for i in range(cnet.num_layers)
+    )
+    adc_conflicts = frozenset(frozenset(pair) for pair in plan.sharing_pairs)
+    return api.ScheduleProblem(layers=layers, bits=bits, noc_conflicts=placement.noc_conflicts,
+                               adc_conflicts=adc_conflicts)
+
+
+def _coordinate(pos: int, cols: int) -> tuple[int, int]:
+    row, col = serpentine_coordinates(np.asarray(pos), cols)
+    return int(row), int(col)
+
+
+def unified_macro_size(cnet: CostNetwork, hw: HardwareConfig, state: LayerState, gene_macros) -> int:
+    """Spec 6 / B19: ceil((max_l ceil(X_l/c_l) - minsize)/stride)*stride + minsize, with
+    minsize = max(default minimum, ceil(b*R/stride)*stride over the weight layers) (the
+    EA's minimum for this duplication; the reference's is cumulative over candidates)."""
+    ea = hw.evolution
+    stride = ea.macro_size_stride
+    weight = cnet.gene_layers
+    mini = cnet.col_tiles[weight] * cnet.weight_slices
+    minsize = max([ea.min_macro_size] + [(-(-int(x) // stride)) * stride for x in mini])
+    sizes = -(-used_crossbars(cnet, state)[weight] // np.asarray(gene_macros))
+    maxsize = int(sizes.max()) if len(sizes) else 0
+    return math.ceil((maxsize - minsize) / stride) * stride + minsize
+
+
+def _report(cnet: CostNetwork, hw: HardwareConfig, point: DesignPoint, state: LayerState, run: _Run) -> Evaluation:
+    d = run.details
+    plan = d["plan"]
+    placement = d["placement"]
+    traffic = d["traffic"]
+    common = dict(
+        ops=cnet.ops, mesh_rows=plan.rows, mesh_cols=plan.cols, total_macros=plan.total_macros,
+        noc_conflicts=placement.noc_conflicts, power_budget_w=point.total_power_w,
+        first_pass_cycles=d["first"].cycles, first_pass_spm_kb=d["first_kb"],
+        min_power_w=d.get("min_power", 0.0), avail_power_w=d.get("avail_power", 0.0),
+    )
+    if not run.feasible:
+        return Evaluation(feasible=False, reason=run.reason, **common)
+    alloc = d["alloc"]
+    mem = d["memory"]
+    table = d["table"]
+    workloads = d["workloads"]
+    energy: EnergyBreakdown = d["energy"]
+    latency = d["latency"]
+    clock = d["clock"]
+    bits = d["bits"]
+    tau = d["tau"]
+    units = alloc.units
+    xbars = used_crossbars(cnet, state)
+    cols = plan.cols
+    item_layer = cnet.item_layer.tolist()
+    per_layer_alloc: list[dict[str, int]] = [dict() for _ in range(cnet.num_layers)]
+    per_layer_wl: list[dict[str, float]] = [dict() for _ in range(cnet.num_layers)]
+    for k, (lay, comp) in enumerate(zip(item_layer, cnet.item_component)):
+        per_layer_alloc[lay][comp] = int(units[k])
+        per_layer_wl[lay][comp] = float(workloads[k])
+    gene_pos = {int(l): g for g, l in enumerate(cnet.gene_layers)}
+    layers = []
+    for i in range(cnet.num_layers):
+        c = int(plan.layer_gene_macros[i])
+        weight = bool(cnet.is_weight[i])
+        partner = None
+        if weight and plan.partners[gene_pos[i]] >= 0:
+            partner = cnet.names[int(cnet.gene_layers[plan.partners[gene_pos[i]]])]
+        per_macro = {
+            comp: (-(-n // c) if weight else n) for comp, n in per_layer_alloc[i].items() if comp != "DAC"
+        }
+        start = int(placement.run_start[i])
+        layers.append(LayerEvaluation(
+            name=cnet.names[i], kind=cnet.kinds[i], dup=int(state.dup[i]), blocks=int(state.blocks[i]),
+            macros=c, shared_macros=int(plan.layer_macros[i]), partner=partner,
+            alloc=per_layer_alloc[i], per_macro=per_macro, workloads=per_layer_wl[i],
+            crossbars=int(xbars[i]), macro_size=(-(-int(xbars[i]) // c) if weight else 0),
+            first_macro=_coordinate(start, cols),
+            last_macro=_coordinate(start + int(placement.run_length[i]) - 1, cols),
+            merge_macro=_coordinate(int(placement.merge_pos[i]), cols),
+            tran_hops=int(placement.tran_hops[i]), mrg_hops=int(placement.mrg_hops[i]),
+            tran_delay=int(traffic.tran_delay[i]), mrg_delay=int(traffic.mrg_delay[i]),
+            input_split=int(traffic.input_split[i]), dup_split=int(traffic.dup_split[i]),
+            ld_latency_ns=float(mem.ld_latency_ns[i]), st_latency_ns=float(mem.st_latency_ns[i]),
+            ops=traffic.ops[i], op_cycles=tuple(tau[i]),
+        ))
+    # per-component energy split (same item order as the totals)
+    from pimsyn.hw.energy import component_energy_items
+
+    static_items, dynamic_items = component_energy_items(cnet, state, workloads, units, table, latency)
+    split = {}
+    code = cnet.item_component_code
+    for k, comp in enumerate(cnet.components):
+        sel = code == k
+        split[comp] = (sequential_sum(static_items[sel]), sequential_sum(dynamic_items[sel]))
+    crossbar = hw.crossbar(cnet.xbar_size, cnet.cell_res)
+    total_xbars = int(xbars.sum())
+    allocated_peak = (
+        float(np.dot(units, table.peak_power_w)) + total_xbars * crossbar.peak_power_w
+        + mem.static_power_w + hw.noc_power_w
+    )
+    # Peak throughput: every used crossbar busy every cycle. R bit-sliced crossbars hold one
+    # S x S tile of full-precision weights; one MVM of that tile takes B clock cycles
+    # (one per input-bit slice) and performs 2*S*S ops.
+    S = cnet.xbar_size
+    peak_ops_per_s = 2.0 * S * S * (total_xbars / cnet.weight_slices) / (bits * clock) * 1e9
+    return Evaluation(
+        feasible=True,
+        power_efficiency_gops_per_w=run.fitness / 1e9,
+        cycles=d["result"].cycles,
+        noc_bubbles=getattr(d["result"], "noc_bubbles", 0),
+        clock_ns=clock,
+        latency_ns=latency,
+        spm_kb=d["capacity"],
+        capacity_iterations=d["iterations"],
+        energy_nj=energy.as_dict(),
+        component_energy_nj=split,
+        power_after_dac_w=alloc.power_after_dac_w,
+        latency_power_sum=alloc.latency_power_sum,
+        kappa_ns=alloc.kappa_ns,
+        per_macro_max=dict(alloc.per_macro_max),
+        unified_macro_size=unified_macro_size(cnet, hw, state, plan.gene_macros),
+        layers=tuple(layers),
+        throughput_inferences_per_s=1e9 / latency,
+        edp_nj_ns=energy.total * latency,
+        average_power_w=energy.total / latency,
+        allocated_peak_power_w=allocated_peak,
+        peak_ops_per_s=peak_ops_per_s,
+        peak_power_efficiency_gops_per_w=peak_ops_per_s / allocated_peak / 1e9,
+        **common,
+    )

@@ -1,0 +1,1 @@
+from pimsyn.hw.schedule_problem import LayerSchedule, ScheduleError, ScheduleProblem, ScheduleResult

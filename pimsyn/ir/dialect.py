@@ -1,0 +1,16 @@
+"""The ``pim`` dialect: layer ops, dataflow ops, design attributes and the token type."""
+
+from __future__ import annotations
+
+from xdsl.ir import Dialect
+
+from pimsyn.ir.attributes import AllocAttr, BudgetAttr, HwAttr, MacroSettingAttr, RangeAttr
+from pimsyn.ir.dataflow_ops import DATAFLOW_OPS, DataflowRegionOp
+from pimsyn.ir.layer_ops import LAYER_OPS
+from pimsyn.ir.types import TokenType
+
+PIM = Dialect(
+    "pim",
+    [*LAYER_OPS, *DATAFLOW_OPS, DataflowRegionOp],
+    [TokenType, RangeAttr, HwAttr, BudgetAttr, MacroSettingAttr, AllocAttr],
+)

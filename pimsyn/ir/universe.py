@@ -1,0 +1,20 @@
+"""xDSL plugin entry point: makes ``xdsl-opt`` know the ``pim`` dialect and pimsyn passes.
+
+Declared in pyproject.toml under ``[project.entry-points."xdsl.universe"]``.
+"""
+
+from __future__ import annotations
+
+from xdsl.ir import Dialect
+from xdsl.universe import Universe
+
+from pimsyn.passes.registry import PASSES
+
+
+def _pim_dialect() -> Dialect:
+    from pimsyn.ir.dialect import PIM
+
+    return PIM
+
+
+PIMSYN_UNIVERSE = Universe(all_dialects={"pim": _pim_dialect}, all_passes=PASSES)

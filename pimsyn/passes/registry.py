@@ -1,0 +1,29 @@
+"""Pass registry of pimsyn: pass name -> factory returning the pass class.
+
+``pimsyn-opt`` and the xDSL universe (``pimsyn.ir.universe``) read this dict; adding a
+pass is one line. Factories import lazily so listing passes stays cheap.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from xdsl.passes import ModulePass
+
+
+def _unroll() -> type[ModulePass]:
+    from pimsyn.passes.unroll import UnrollPass
+
+    return UnrollPass
+
+
+def _verify() -> type[ModulePass]:
+    from pimsyn.passes.verify import VerifyPass
+
+    return VerifyPass
+
+
+PASSES: dict[str, Callable[[], type[ModulePass]]] = {
+    "unroll": _unroll,
+    "verify": _verify,
+}

@@ -1,0 +1,80 @@
+"""`pimsyn`: the one-click synthesis tool and its sub-commands.
+
+    pimsyn layers MODEL                 per-layer table of a model
+    pimsyn import MODEL -o model.mlir   model -> layer-level pim IR
+    pimsyn export IN.mlir --network-json -o net.json
+    pimsyn evaluate ...                 metrics of one design point, no search
+    pimsyn synth MODEL --total-power W  design-space exploration -> OUTDIR
+    pimsyn emit DESIGN.mlir --target T  one output file from a synthesized design
+"""
+
+from __future__ import annotations
+
+import click
+
+from pimsyn.tools.errors import reports_user_errors
+from pimsyn.tools.commands import emit_cmd, evaluate_cmd, synth_cmd
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="pimsyn")
+def main() -> None:
+    """Synthesize ReRAM processing-in-memory CNN accelerators (PIMSYN, DATE'24)."""
+
+
+@main.command("layers")
+@click.argument("model", type=click.Path(dir_okay=False))
+@reports_user_errors
+def layers_cmd(model: str) -> None:
+    """Print a per-layer table of MODEL (ONNX or network JSON)."""
+    from pimsyn.frontend import load_model
+    from pimsyn.tools.tables import layer_table
+
+    net = load_model(model)
+    click.echo(layer_table(net))
+
+
+@main.command("import")
+@click.argument("model", type=click.Path(dir_okay=False))
+@click.option("-o", "--output", type=click.Path(dir_okay=False), help="Write the IR here (default stdout).")
+@reports_user_errors
+def import_cmd(model: str, output: str | None) -> None:
+    """Lower MODEL (ONNX or network JSON) into the layer-level pim dialect."""
+    from pimsyn.frontend import load_model
+    from pimsyn.ir.build import network_to_module
+    from pimsyn.ir.printing import module_text
+
+    text = module_text(network_to_module(load_model(model)))
+    if output:
+        with open(output, "w") as fh:
+            fh.write(text)
+    else:
+        click.echo(text, nl=False)
+
+
+@main.command("export")
+@click.argument("ir_file", type=click.Path(dir_okay=False))
+@click.option("--network-json", "network_json", is_flag=True, required=True,
+              help="Write the PIMCOMP network JSON (the only export format so far).")
+@click.option("-o", "--output", type=click.Path(dir_okay=False), help="Write here (default stdout).")
+@reports_user_errors
+def export_cmd(ir_file: str, network_json: bool, output: str | None) -> None:
+    """Export the network of a pim IR file as PIMCOMP network JSON."""
+    import json
+
+    from pimsyn.frontend.network_json_export import network_to_json
+    from pimsyn.ir.extract import module_to_network
+    from pimsyn.ir.printing import read_module
+
+    net = module_to_network(read_module(ir_file))
+    text = json.dumps(network_to_json(net), indent=4) + "\n"
+    if output:
+        with open(output, "w") as fh:
+            fh.write(text)
+    else:
+        click.echo(text, nl=False)
+
+
+main.add_command(evaluate_cmd)
+main.add_command(synth_cmd)
+main.add_command(emit_cmd)

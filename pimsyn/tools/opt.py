@@ -1,0 +1,97 @@
+"""``pimsyn-opt``: parse, transform and print ``pim`` IR (xDSL's ``xdsl-opt`` driver).
+
+    pimsyn-opt IN.mlir -p unroll{limit=50000},verify -o OUT.mlir
+    pimsyn-opt --list-passes
+
+Options are those of ``xdsl-opt`` (``--split-input-file``, ``--verify-diagnostics``,
+``--print-op-generic``, ...) plus ``--pass`` (same as ``-p``) and ``--list-passes``. Errors
+(malformed IR, failed verification or pass, unknown pass) print one line
+``pimsyn-opt: error: ...`` on stderr and exit with code 2.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+
+from xdsl.utils.exceptions import ArgSpecParseError, DiagnosticException, ParseError
+from xdsl.xdsl_opt_main import xDSLOptMain
+
+from pimsyn.ir.context import parse_error_line
+from pimsyn.ir.errors import IRError
+from pimsyn.passes.registry import PASSES
+
+EXIT_BAD_INPUT = 2
+
+
+class PimsynOptMain(xDSLOptMain):
+    """xdsl-opt with the ``pim`` dialect and the pimsyn pass registry."""
+
+    version_format = "pimsyn-opt built from xdsl version {xdsl_version}"
+
+    def register_all_dialects(self) -> None:
+        # Every dialect of the environment (builtin, arith, ... and pim via the entry point);
+        # pim is added directly too, so the tool works without an installed entry point.
+        super().register_all_dialects()
+        if "pim" not in self.ctx.registered_dialect_names:
+            from pimsyn.ir.universe import _pim_dialect
+
+            self.ctx.register_dialect("pim", _pim_dialect)
+
+    def register_all_passes(self) -> None:
+        for name, factory in PASSES.items():
+            self.register_pass(name, factory)
+
+    def register_all_arguments(self, arg_parser: argparse.ArgumentParser) -> None:
+        super().register_all_arguments(arg_parser)
+        arg_parser.add_argument(
+            "--pass", dest="passes", type=str, help="same as -p/--passes: comma-separated pass pipeline"
+        )
+        arg_parser.add_argument(
+            "--list-passes", action="store_true", default=False, help="list the available passes and exit"
+        )
+
+    def setup_pipeline(self) -> None:
+        if self.args.passes is None:
+            self.args.passes = ""
+        super().setup_pipeline()
+
+    def list_passes(self) -> str:
+        lines = []
+        for name, factory in sorted(self.available_passes.items()):
+            doc = (factory().__doc__ or "").strip().splitlines()
+            lines.append(f"{name}: {doc[0] if doc else ''}")
+        return "\n".join(lines) + "\n"
+
+
+def _error_line(err: BaseException) -> str:
+    if isinstance(err, ParseError):
+        return parse_error_line(err)
+    if isinstance(err, ArgSpecParseError):
+        # "header / location / source / carets / message": keep location and message.
+        lines = [line.strip() for line in str(err).splitlines() if line.strip()]
+        return f"bad pass pipeline at {lines[1]}: {lines[-1]}" if len(lines) >= 4 else " ".join(lines)
+    if isinstance(err, OSError):
+        return f"{err.filename}: {err.strerror}" if err.filename else str(err)
+    text = str(err).strip()
+    return text.splitlines()[0] if text else type(err).__name__
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of ``pimsyn-opt``; returns the exit code (0, or 2 on bad input)."""
+    try:
+        tool = PimsynOptMain(description="pimsyn IR optimizer (xDSL-based)", args=argv)
+        if tool.args.list_passes:
+            sys.stdout.write(tool.list_passes())
+            return 0
+        tool.run()
+    except (ParseError, DiagnosticException, ArgSpecParseError, IRError, ValueError, OSError) as err:
+        sys.stdout.flush()
+        print(f"pimsyn-opt: error: {_error_line(err)}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

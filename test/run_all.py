@@ -1,0 +1,57 @@
+"""Run every test (pytest unit tests, then lit golden tests) and print one total.
+
+The last line is the plain `N passed, N failed` over both runners, which CI reads. Exit
+status is non-zero if anything failed or if no test ran at all.
+"""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import tempfile
+import xml.etree.ElementTree as ET
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+BIN = Path(sys.executable).parent
+
+
+def junit_counts(path: Path) -> tuple[int, int, int]:
+    """(passed, failed, skipped) from a JUnit XML report (pytest's or lit's)."""
+    if not path.exists():
+        return 0, 0, 0
+    passed = failed = skipped = 0
+    for case in ET.parse(path).getroot().iter("testcase"):
+        if case.find("failure") is not None or case.find("error") is not None:
+            failed += 1
+        elif case.find("skipped") is not None:
+            skipped += 1
+        else:
+            passed += 1
+    return passed, failed, skipped
+
+
+def main() -> int:
+    with tempfile.TemporaryDirectory() as tmp:
+        unit_xml, lit_xml = Path(tmp) / "unit.xml", Path(tmp) / "lit.xml"
+        unit = subprocess.run(
+            [str(BIN / "pytest"), "-q", "-p", "no:cacheprovider", f"--junitxml={unit_xml}"], cwd=ROOT
+        )
+        lit = subprocess.run(
+            [str(BIN / "lit"), "-sv", f"--xunit-xml-output={lit_xml}", "test/lit"], cwd=ROOT
+        )
+        u, l = junit_counts(unit_xml), junit_counts(lit_xml)
+    passed, failed, skipped = u[0] + l[0], u[1] + l[1], u[2] + l[2]
+    print(f"unit: {u[0]} passed, {u[1]} failed, {u[2]} skipped; lit: {l[0]} passed, {l[1]} failed, {l[2]} skipped")
+    # A runner that crashed without reporting counts as a failure, not as zero tests.
+    if unit.returncode not in (0, 1) and u == (0, 0, 0):
+        failed += 1
+    if lit.returncode != 0 and l == (0, 0, 0):
+        failed += 1
+    tail = f", {skipped} skipped" if skipped else ""
+    print(f"{passed} passed, {failed} failed{tail}")
+    return 0 if failed == 0 and passed > 0 and unit.returncode == 0 and lit.returncode == 0 else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
