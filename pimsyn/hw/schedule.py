@@ -1,1 +1,511 @@
-from pimsyn.hw.schedule_problem import LayerSchedule, ScheduleError, ScheduleProblem, ScheduleResult
+"""Fast dataflow-DAG schedule (spec 5.12-5.14), equal to the node-by-node oracle.
+
+The reference builds every node (layer, block, op, bit) and steps through time. Here:
+
+* **Bits.** Bit beta > 0 of a bit-level op only waits for bit beta-1, so it starts a fixed
+  offset after bit 0 and never feeds another op: only the bit-0 nodes form the schedule
+  (bits matter again only for ADC sharing, where they are expanded explicitly).
+* **One layer without conflicts** is a grid of blocks x ops with right edges (inter-op,
+  sigma_k) and down edges (inter-block, delta_k). Its earliest starts are a max-plus
+  recurrence: the longest path from the column-0 arrival a0[c'] to (c, k) is
+  a0[c'] + sum(sigma_<k) + (c - c') * max(delta_<=k), so each column is one cumulative
+  maximum over blocks, shared by all columns with the same prefix-max delta.
+  Inter-layer edges are a gather of the producer's last-op starts at the parent blocks.
+* **Conflicts** (TRAN/MRG on shared NoC links, ADC sharing) are resolved in time order, as
+  local corrections: find the earliest step where two conflicting ops overlap, pick the
+  victims exactly as 5.13 does, give each a lower bound "start >= step + 1" (its bubble),
+  recompute, repeat. Layers are processed in network order; layers tied together by
+  cross-layer conflicts (and the layers between them) form a segment resolved jointly.
+  Ties in the victim rule and the scratchpad bookkeeping need the reference's order of
+  nodes within a step, which :mod:`pimsyn.hw.schedule_order` reproduces lazily.
+* **Scratchpad** (5.14): IB_l is order-independent (max over blocks); OB_p follows from
+  the time-ordered sequence of p's ST events and its consumers' LD/ST events.
+
+cycles = 1 + the largest start step (5.13; the reference counts the final step).
+"""
+
+from __future__ import annotations
+
+import math
+from functools import cached_property
+from typing import Sequence
+
+import numpy as np
+
+from pimsyn.hw.schedule_order import Bubble, StepOrder
+from pimsyn.hw.schedule_problem import (
+    BIT_LEVEL_OPS, DerivedProblem, LayerSchedule, ScheduleError, ScheduleProblem, ScheduleResult,
+)
+
+__all__ = [
+    "BIT_LEVEL_OPS", "LayerSchedule", "ScheduleError", "ScheduleProblem", "ScheduleResult",
+    "schedule", "scratchpad_kb",
+]
+
+_NEG = -(1 << 40)  # "no arrival" for the max-plus recurrence
+
+
+def scratchpad_kb(buffer_elements: float, data_res: int) -> int:
+    """Spec 5.14: bytes = ceil(Z * data_res/8); K = trunc(2^ceil(log2(0.9*bytes)) / 1024).
+
+    Powers of two below 1024 bytes give 0 KB; Z = 0 gives 0.
+    """
+    size_bytes = math.ceil(buffer_elements * (data_res / 8))
+    if size_bytes <= 0:
+        return 0
+    return int(2 ** math.ceil(math.log2(0.9 * size_bytes)) / 1024)
+
+
+def schedule(problem: ScheduleProblem, op_cycles: Sequence[Sequence[int]]) -> ScheduleResult:
+    """Cycle count, bubbles and scratchpad need of one DAG schedule (spec 5.12-5.14)."""
+    der = problem.derived
+    taus = der.check_cycles(op_cycles)
+    timing = _FastTiming(der, _segments(der), taus)
+    timing.run()
+    return ScheduleResult(
+        cycles=timing.cycles(), noc_bubbles=timing.noc_bubbles, adc_bubbles=timing.adc_bubbles,
+        buffer_elements=timing.buffer_elements(), nodes=der.nodes,
+    )
+
+
+# --------------------------------------------------------------------------------------
+# problem-only plan: which layers must be resolved together
+
+
+class _Segment:
+    """Consecutive layers lo..hi (inclusive) and the conflict pairs inside them."""
+
+    def __init__(self, lo: int, hi: int, noc_pairs: list, adc_pairs: list) -> None:
+        self.lo, self.hi = lo, hi
+        self.noc_pairs = noc_pairs
+        self.adc_pairs = adc_pairs
+        self.noc_keys = sorted({key for pair in noc_pairs for key in pair})
+        self.adc_layers = sorted({layer for pair in adc_pairs for layer in pair})
+
+
+def _segments(der: DerivedProblem) -> list[_Segment]:
+    cached = getattr(der, "_fast_segments", None)
+    if cached is not None:
+        return cached
+    spans: list[list[int]] = []
+    for (a, _), (b, _) in der.noc_pairs:
+        spans.append([min(a, b), max(a, b)])
+    for a, b in der.adc_pairs:
+        spans.append([a, b])
+    spans.sort()
+    merged: list[list[int]] = []
+    for lo, hi in spans:
+        if merged and lo <= merged[-1][1]:
+            merged[-1][1] = max(merged[-1][1], hi)
+        else:
+            merged.append([lo, hi])
+    segments = []
+    for lo, hi in merged:
+        noc = [pair for pair in der.noc_pairs if lo <= pair[0][0] <= hi]
+        adc = [pair for pair in der.adc_pairs if lo <= pair[0] <= hi]
+        segments.append(_Segment(lo, hi, noc, adc))
+    der._fast_segments = segments
+    return segments
+
+
+# --------------------------------------------------------------------------------------
+# the schedule
+
+
+class _FastTiming:
+    """Earliest starts of the bit-0 nodes, per layer an (n, K) int64 array."""
+
+    def __init__(self, der: DerivedProblem, segments: list[_Segment], taus: list[np.ndarray]) -> None:
+        self.der = der
+        self.segments = segments
+        self.taus = taus
+        bits = der.bits
+        self.bits = bits
+        self.sigma: list[np.ndarray] = []
+        self.delta: list[np.ndarray] = []
+        self.span: list[np.ndarray] = []  # tau * nu: cycles an op occupies incl. all bits
+        self.column_offset: list[np.ndarray] = []
+        self.prefix_delta: list[np.ndarray] = []
+        self.delta_groups: list[list] = []
+        for tau, is_bit in zip(taus, der.is_bit):
+            span = np.where(is_bit, tau * bits, tau)
+            # sigma_k: a bit-level op followed by a non-bit op hands over after all bits
+            sigma = tau.copy()
+            handover = np.zeros_like(is_bit)
+            handover[:-1] = is_bit[:-1] & ~is_bit[1:]
+            sigma[handover] = span[handover]
+            delta = span.copy()
+            delta[:-1] = np.maximum(span[:-1], sigma[:-1] + span[1:] - 1)
+            self.sigma.append(sigma)
+            self.delta.append(delta)
+            self.span.append(span)
+            # closed form (see module docstring): column k = S_k + best(c; max delta_<=k)
+            offset = np.concatenate(([0], np.cumsum(sigma[:-1])))
+            prefix_delta = np.maximum.accumulate(delta)
+            self.column_offset.append(offset)
+            self.prefix_delta.append(prefix_delta)
+            self.delta_groups.append(
+                [(int(v), np.flatnonzero(prefix_delta == v)) for v in np.unique(prefix_delta)]
+            )
+        self.est: list[np.ndarray | None] = [None] * der.num_layers
+        self._est_rows: list[list | None] = [None] * der.num_layers  # est as lists, for StepOrder
+        self.floor: dict[int, np.ndarray] = {}  # layer -> (n, K) lower bounds from bubbles
+        self.bit_floor: dict[int, np.ndarray] = {}  # ADC layer -> (n, B) bit lower bounds
+        self.noc_bubbles = 0
+        self.adc_bubbles = 0
+        self.order = StepOrder(self)
+        self._ramps: dict[int, np.ndarray] = {}
+
+    # -- earliest starts ------------------------------------------------------------------
+    def run(self) -> None:
+        der = self.der
+        layer = 0
+        for seg in self.segments + [None]:
+            stop = der.num_layers if seg is None else seg.lo
+            while layer < stop:
+                self._compute_layer(layer)
+                layer += 1
+            if seg is not None:
+                self._resolve_segment(seg)
+                layer = seg.hi + 1
+
+    def _arrivals(self, layer: int) -> np.ndarray:
+        """Column-0 arrival per block: inter-layer edges (or the source at block 0)."""
+        der = self.der
+        n = der.blocks[layer]
+        provs = der.providers[layer]
+        if not provs:
+            arrival = np.full(n, _NEG, dtype=np.int64)
+            arrival[0] = 0
+            return arrival
+        arrival = None
+        for p, parent in zip(provs, der.parent_block[layer]):
+            ready = self.est[p][parent, -1] + self.taus[p][-1]
+            arrival = ready if arrival is None else np.maximum(arrival, ready)
+        return arrival
+
+    def _compute_layer(self, layer: int) -> None:
+        der = self.der
+        n = der.blocks[layer]
+        count = len(der.ops[layer])
+        arrival = self._arrivals(layer)
+        floor = self.floor.get(layer)
+        first_floor = count
+        if floor is not None:
+            arrival = np.maximum(arrival, floor[:, 0])
+            later = np.flatnonzero(floor[:, 1:].any(axis=0))
+            if later.size:
+                first_floor = int(later[0]) + 1
+        blocks = self._block_ramp(n)
+        est = np.empty((n, count), dtype=np.int64)
+        offset = self.column_offset[layer]
+        # closed form for the columns before the first column with a bubble bound
+        for value, cols in self.delta_groups[layer]:
+            if first_floor < count:
+                cols = cols[cols < first_floor]
+                if not cols.size:
+                    continue
+            ramp = blocks * value
+            best = np.maximum.accumulate(arrival - ramp) + ramp
+            est[:, cols] = best[:, None] + offset[cols]
+        if first_floor < count:
+            sigma, delta = self.sigma[layer], self.delta[layer]
+            for k in range(first_floor, count):
+                ramp = blocks * delta[k]
+                ready = np.maximum(est[:, k - 1] + sigma[k - 1], floor[:, k])
+                est[:, k] = np.maximum.accumulate(ready - ramp) + ramp
+        self.est[layer] = est
+        self._est_rows[layer] = None
+
+    def _block_ramp(self, n: int) -> np.ndarray:
+        ramp = self._ramps.get(n)
+        if ramp is None:
+            ramp = self._ramps[n] = np.arange(n, dtype=np.int64)
+        return ramp
+
+    def _bit_starts(self, layer: int) -> np.ndarray:
+        """(n, B) start of every bit of the layer's ADC op (tau 1 under ADC sharing)."""
+        k = self.der.op_index[layer]["ADC"]
+        steps = np.arange(self.bits, dtype=np.int64)
+        bit_floor = self.bit_floor.get(layer)
+        first = self.est[layer][:, k]
+        if bit_floor is None:
+            return first[:, None] + steps[None, :]
+        bound = bit_floor.copy()
+        bound[:, 0] = first
+        return np.maximum.accumulate(bound - steps, axis=1) + steps
+
+    # -- conflicts --------------------------------------------------------------------------
+    def _resolve_segment(self, seg: _Segment) -> None:
+        for layer in range(seg.lo, seg.hi + 1):
+            self._compute_layer(layer)
+        step = 0
+        while True:
+            step = self._next_conflict(seg, step)
+            if step is None:
+                return
+            victims = self._adc_victims(seg, step) + self._noc_victims(seg, step)
+            first = min(layer for layer, *_ in victims)
+            for layer in range(first, seg.hi + 1):
+                self._compute_layer(layer)
+
+    def _next_conflict(self, seg: _Segment, after: int) -> int | None:
+        """Earliest step > after at which two conflicting ops run together and one starts."""
+        best = None
+        for (la, ka), (lb, kb) in seg.noc_pairs:
+            sa, sb = self.est[la][:, ka], self.est[lb][:, kb]
+            ta, tb = self.taus[la][ka], self.taus[lb][kb]
+            for starts, others, other_tau in ((sa, sb, tb), (sb, sa, ta)):
+                idx = np.searchsorted(others, starts, side="right") - 1
+                hit = (idx >= 0) & (others[np.maximum(idx, 0)] + other_tau > starts) & (starts > after)
+                if hit.any():
+                    found = int(starts[hit].min())
+                    best = found if best is None else min(best, found)
+        for la, lb in seg.adc_pairs:
+            common = np.intersect1d(self._bit_starts(la).ravel(), self._bit_starts(lb).ravel())
+            common = common[common > after]
+            if common.size:
+                found = int(common[0])
+                best = found if best is None else min(best, found)
+        return best
+
+    def _noc_victims(self, seg: _Segment, step: int) -> list[tuple]:
+        """Spec 5.13 NoC resolution at ``step`` over the segment's TRAN/MRG entries."""
+        entries = []
+        for layer, k in seg.noc_keys:
+            starts = self.est[layer][:, k]
+            idx = int(np.searchsorted(starts, step, side="right")) - 1
+            if idx >= 0 and starts[idx] + self.taus[layer][k] > step:
+                entries.append(((layer, idx, k, 0), int(starts[idx])))
+        if len(entries) < 2:
+            return []
+        entries = self.order.sort_entries(entries)
+        keys = [(node[0], node[2]) for node, _ in entries]
+        pairs = {frozenset(pair) for pair in seg.noc_pairs}
+        marked = [False] * len(entries)
+        victims = []
+        for i in range(len(entries)):
+            if marked[i]:
+                continue
+            for j in range(i + 1, len(entries)):
+                if marked[j] or frozenset((keys[i], keys[j])) not in pairs:
+                    continue
+                (node_i, start_i), (node_j, start_j) = entries[i], entries[j]
+                el_i, el_j = step - start_i, step - start_j
+                rem_i = self.taus[node_i[0]][node_i[2]] - el_i
+                rem_j = self.taus[node_j[0]][node_j[2]] - el_j
+                first_yields = el_i < el_j or (el_i == el_j and rem_i > rem_j)
+                victim = entries[i] if first_yields else entries[j]
+                self._bubble(victim, step, 1, (entries[i], entries[j]))
+                victims.append(victim[0])
+                if first_yields:
+                    break
+                marked[j] = True
+        self.noc_bubbles += len(victims)
+        return victims
+
+    def _adc_victims(self, seg: _Segment, step: int) -> list[tuple]:
+        """Spec 5.13 ADC resolution at ``step`` (victims marked: B11 fixed)."""
+        if not seg.adc_pairs:
+            return []
+        entries = []
+        for layer in seg.adc_layers:
+            k = self.der.op_index[layer]["ADC"]
+            blocks, bits = np.nonzero(self._bit_starts(layer) == step)
+            entries.extend(((layer, int(c), k, int(b)), step) for c, b in zip(blocks, bits))
+        if len(entries) < 2:
+            return []
+        entries = self.order.sort_entries(entries)
+        pairs = {frozenset(pair) for pair in seg.adc_pairs}
+        marked = [False] * len(entries)
+        victims = []
+        for i in range(len(entries)):
+            if marked[i]:
+                continue
+            for j in range(i + 1, len(entries)):
+                if marked[j]:
+                    continue
+                x, y = entries[i][0], entries[j][0]
+                if frozenset((x[0], y[0])) not in pairs:
+                    continue
+                first_yields = x[3] < y[3] or (x[3] == y[3] and x[0] > y[0])
+                victim = i if first_yields else j
+                self._bubble(entries[victim], step, 0, (entries[i], entries[j]))
+                victims.append(entries[victim][0])
+                marked[victim] = True
+                break
+        self.adc_bubbles += len(victims)
+        return victims
+
+    def _bubble(self, entry: tuple, step: int, kind: int, pair: tuple) -> None:
+        """The victim restarts one step later, released by its bubble (5.13 step 9)."""
+        node, start = entry
+        if start != step:
+            raise ScheduleError(f"conflict victim {node} did not start at step {step} (scheduler invariant)")
+        layer, block, k, bit = node
+        if bit == 0:
+            floor = self.floor.get(layer)
+            if floor is None:
+                floor = self.floor[layer] = np.zeros(self.est[layer].shape, dtype=np.int64)
+            floor[block, k] = step + 1
+        else:
+            bit_floor = self.bit_floor.get(layer)
+            if bit_floor is None:
+                bit_floor = self.bit_floor[layer] = np.zeros((self.der.blocks[layer], self.bits), dtype=np.int64)
+            bit_floor[block, bit] = step + 1
+        self.order.set_bubble(node, Bubble(step, kind, pair))
+
+    # -- node queries used by StepOrder ---------------------------------------------------
+    def start(self, node) -> int:
+        if isinstance(node, Bubble):
+            return node.step
+        layer, block, k, bit = node
+        if bit == 0:
+            rows = self._est_rows[layer]
+            if rows is None:
+                rows = self._est_rows[layer] = self.est[layer].tolist()
+            return rows[block][k]
+        if layer in self.bit_floor and self.der.op_index[layer].get("ADC") == k:
+            return int(self._bit_starts(layer)[block, bit])
+        return int(self.est[layer][block, k]) + bit * int(self.taus[layer][k])
+
+    def parents(self, node) -> list:
+        layer, block, k, bit = node
+        if bit > 0:
+            return [(layer, block, k, bit - 1)]
+        out = []
+        if k > 0:
+            out.append((layer, block, k - 1, 0))
+        if block > 0:
+            out.append((layer, block - 1, k, 0))
+        if k == 0:
+            der = self.der
+            for p, parent in zip(der.providers[layer], der.parent_block[layer]):
+                out.append((p, int(parent[block]), len(der.ops[p]) - 1, 0))
+        return out
+
+    def child_index(self, parent, node) -> int:
+        """Position of node in parent's child list (spec 5.12 child order)."""
+        if isinstance(parent, Bubble):
+            return 0
+        layer, block, k, bit = parent
+        if bit > 0:
+            return 0
+        der = self.der
+        count = len(der.ops[layer])
+        has_op_child = k + 1 < count
+        has_block_child = block + 1 < der.blocks[layer]
+        if node == (layer, block, k + 1, 0):
+            return 0
+        if node == (layer, block + 1, k, 0):
+            return int(has_op_child)
+        if node == (layer, block, k, 1):
+            return int(has_op_child) + int(has_block_child)
+        index = int(has_op_child) + int(has_block_child) + int(bool(der.is_bit[layer][k]) and self.bits > 1)
+        consumer, consumer_block = node[0], node[1]
+        for cons in der.consumers[layer]:
+            parent_blocks = der.parent_block[cons][der.providers[cons].index(layer)]
+            if cons == consumer:
+                return index + int(np.count_nonzero(parent_blocks[:consumer_block] == block))
+            index += int(np.count_nonzero(parent_blocks == block))
+        raise AssertionError(f"{node} is not a child of {parent}")
+
+    def creation_key(self, node) -> tuple:
+        return node[0], node[1], node[2], node[3]
+
+    # -- results ------------------------------------------------------------------------
+    def cycles(self) -> int:
+        last = 0
+        for layer, est in enumerate(self.est):
+            last = max(last, int(est.max()))
+            is_bit = self.der.is_bit[layer]
+            if self.bits > 1 and is_bit.any():
+                tails = est[:, is_bit] + (self.bits - 1) * self.taus[layer][is_bit]
+                last = max(last, int(tails.max()))
+            if layer in self.bit_floor:
+                last = max(last, int(self._bit_starts(layer).max()))
+        return last + 1
+
+    def buffer_elements(self) -> float:
+        """Spec 5.14 Z = max_l (IB_l + OB_l)."""
+        der = self.der
+        best = 0.0
+        for layer in range(der.num_layers):
+            best = max(best, der.input_buffer[layer] + self._output_buffer(layer))
+        return float(best)
+
+    def _output_buffer(self, layer: int) -> int:
+        """OB_p: replay p's ST events and its consumers' LD/ST events in A order."""
+        der = self.der
+        index = der.op_index[layer]
+        times, values, is_hi, nodes = [], [], [], []
+        if "ST" in index:
+            k = index["ST"]
+            n = der.blocks[layer]
+            times.append(self.est[layer][:, k])
+            values.append(der.problem.layers[layer].dup * np.arange(1, n + 1, dtype=np.int64))
+            is_hi.append(np.ones(n, dtype=bool))
+            nodes.append((layer, k))
+        for cons in der.consumers[layer]:
+            i = der.providers[cons].index(layer)
+            for op in ("LD", "ST"):
+                if op in der.op_index[cons]:
+                    k = der.op_index[cons][op]
+                    times.append(self.est[cons][:, k])
+                    values.append(der.window_start[cons][i])
+                    is_hi.append(np.zeros(der.blocks[cons], dtype=bool))
+                    nodes.append((cons, k))
+        if not times:
+            return 0
+        sizes = [len(t) for t in times]
+        time = np.concatenate(times)
+        value = np.concatenate(values)
+        hi_flag = np.concatenate(is_hi)
+        order = np.argsort(time, kind="stable")
+        sorted_time = time[order]
+        ties = np.flatnonzero(sorted_time[1:] == sorted_time[:-1])
+        if ties.size:
+            order = self._order_ties(order, sorted_time, ties, sizes, nodes, hi_flag, value)
+        value, hi_flag = value[order], hi_flag[order]
+        hi = np.maximum.accumulate(np.where(hi_flag, value, 0))
+        last_lo = np.maximum.accumulate(np.where(hi_flag, -1, np.arange(len(value))))
+        lo = np.where(last_lo >= 0, value[np.maximum(last_lo, 0)], 0)
+        channels = der.problem.layers[layer].channels
+        return max(0, int(((hi - lo) * channels).max()))
+
+    @staticmethod
+    def _order_irrelevant(order, positions, hi_flag, value) -> bool:
+        """Events of one step whose order cannot change OB: all window starts equal, and
+        (if the producer's ST is among them) equal to the window start before the step."""
+        events = order[positions.start:positions.stop]
+        lo_values = value[events][~hi_flag[events]]
+        if lo_values.size and np.any(lo_values != lo_values[0]):
+            return False
+        if not hi_flag[events].any() or not lo_values.size:
+            return True
+        previous = 0
+        for pos in range(positions.start - 1, -1, -1):
+            if not hi_flag[order[pos]]:
+                previous = value[order[pos]]
+                break
+        return bool(previous == lo_values[0])
+
+    def _order_ties(self, order, sorted_time, ties, sizes, nodes, hi_flag, value) -> np.ndarray:
+        """Reorder runs of equal-time events by the reference's ``A`` order."""
+        bounds = np.cumsum([0] + sizes)
+        group = np.searchsorted(bounds, order, side="right") - 1  # event group of each position
+        block = order - bounds[group]
+        order = order.copy()
+        breaks = np.flatnonzero(np.diff(ties) != 1) + 1
+        for run in np.split(ties, breaks):
+            positions = range(int(run[0]), int(run[-1]) + 2)
+            if self._order_irrelevant(order, positions, hi_flag, value):
+                continue
+            event_of = {}
+            for pos in positions:
+                layer, k = nodes[int(group[pos])]
+                event_of[(layer, int(block[pos]), k, 0)] = int(order[pos])
+            ranked = self.order.sort_nodes(list(event_of))
+            for pos, node in zip(positions, ranked):
+                order[pos] = event_of[node]
+        return order

@@ -34,6 +34,8 @@ def parse_module(text: str, name: str = "<input>", verify: bool = True) -> Modul
         module = Parser(make_context(), text, name).parse_module()
     except ParseError as err:
         raise IRParseError(parse_error_line(err)) from None
+    except DiagnosticException as err:  # an attribute that failed its own verifier
+        raise IRVerifyError(f"{name}: {str(err).splitlines()[0] if str(err) else type(err).__name__}") from None
     if verify:
         verify_module(module)
     return module

@@ -7,7 +7,6 @@ from xdsl.dialects.builtin import ModuleOp
 from pimsyn.ir.build import COMMON_FIELDS, KIND_FIELDS
 from pimsyn.ir.errors import IRBuildError
 from pimsyn.ir.layer_ops import LayerOp
-from pimsyn.ir.types import tensor_shape
 from pimsyn.model.network import Network, NetworkError, Node
 
 _FLAGS = {"bias", "global_pool", "batchnorm_folded"}

@@ -23,7 +23,19 @@ def _verify() -> type[ModulePass]:
     return VerifyPass
 
 
+def _stage(module: str, cls: str) -> Callable[[], type[ModulePass]]:
+    def factory() -> type[ModulePass]:
+        return getattr(__import__(f"pimsyn.passes.{module}", fromlist=[cls]), cls)
+
+    return factory
+
+
 PASSES: dict[str, Callable[[], type[ModulePass]]] = {
     "unroll": _unroll,
     "verify": _verify,
+    "duplicate": _stage("duplicate", "DuplicatePass"),
+    "build-deps": _stage("build_deps", "BuildDepsPass"),
+    "partition": _stage("partition", "PartitionPass"),
+    "allocate": _stage("allocate", "AllocatePass"),
+    "evaluate": _stage("evaluate", "EvaluatePass"),
 }

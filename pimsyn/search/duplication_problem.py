@@ -31,6 +31,8 @@ class DuplicationProblem:
 
     ``out_pixels`` is W_i*H_i (computation blocks at duplication 1), ``in_rows`` is In_i
     (kernel_h*kernel_w*input_channels) and ``out_cols`` is C_i (output channels).
+    ``row_tiles`` / ``col_tiles`` default to ceil(In_i / S) / ceil(C_i / S) (Eq. 1); pass
+    them to use another weight mapping (the cost model packs grouped convs tighter).
     """
 
     out_pixels: np.ndarray
@@ -39,8 +41,8 @@ class DuplicationProblem:
     crossbar_size: int
     cell_slices: int
     layer_names: tuple[str, ...] = ()
-    row_tiles: np.ndarray = field(init=False, repr=False)
-    col_tiles: np.ndarray = field(init=False, repr=False)
+    row_tiles: np.ndarray | None = field(default=None, repr=False)
+    col_tiles: np.ndarray | None = field(default=None, repr=False)
     set_sizes: np.ndarray = field(init=False, repr=False)
 
     def __post_init__(self) -> None:
@@ -60,12 +62,20 @@ class DuplicationProblem:
         for name, values in arrays.items():
             object.__setattr__(self, name, values)
         # Eq. 1: set_i = R * ceil(In_i / S) * ceil(C_i / S).
-        row_tiles = _ceil_div(arrays["in_rows"], self.crossbar_size)
-        col_tiles = _ceil_div(arrays["out_cols"], self.crossbar_size)
+        row_tiles = self._tiles(self.row_tiles, arrays["in_rows"], "row_tiles")
+        col_tiles = self._tiles(self.col_tiles, arrays["out_cols"], "col_tiles")
         set_sizes = self.cell_slices * row_tiles * col_tiles
         for name, values in (("row_tiles", row_tiles), ("col_tiles", col_tiles), ("set_sizes", set_sizes)):
             values.setflags(write=False)
             object.__setattr__(self, name, values)
+
+    def _tiles(self, given: np.ndarray | None, extent: np.ndarray, name: str) -> np.ndarray:
+        if given is None:
+            return _ceil_div(extent, self.crossbar_size)
+        tiles = np.array(given, dtype=np.int64).reshape(-1)
+        if tiles.shape != extent.shape or np.any(tiles <= 0):
+            raise DuplicationError(f"{name} must have one positive entry per conv layer, got {tiles.tolist()}")
+        return tiles
 
     @property
     def layers(self) -> int:
@@ -97,6 +107,26 @@ class DuplicationProblem:
             crossbar_size=crossbar_size,
             cell_slices=cell_slices,
             layer_names=tuple(node.name for node in convs),
+        )
+
+
+    @classmethod
+    def from_cost_network(cls, cnet) -> "DuplicationProblem":
+        """Read the conv layers of a cost model network (``pimsyn.hw`` CostNetwork: its
+        ``conv_layers`` indices and per-layer ``pixels``, ``in_len``, ``channels``,
+        ``row_tiles``, ``col_tiles``, ``names``, ``xbar_size``, ``weight_slices``)."""
+        convs = np.asarray(cnet.conv_layers, dtype=np.int64)
+        if convs.size == 0:
+            raise DuplicationError(f"network '{cnet.name}' has no conv layer to duplicate")
+        return cls(
+            out_pixels=np.asarray(cnet.pixels)[convs],
+            in_rows=np.asarray(cnet.in_len)[convs],
+            out_cols=np.asarray(cnet.channels)[convs],
+            crossbar_size=int(cnet.xbar_size),
+            cell_slices=int(cnet.weight_slices),
+            layer_names=tuple(cnet.names[i] for i in convs.tolist()),
+            row_tiles=np.asarray(cnet.row_tiles)[convs],
+            col_tiles=np.asarray(cnet.col_tiles)[convs],
         )
 
 

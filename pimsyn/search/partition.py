@@ -155,11 +155,14 @@ def evolve_partition(
     share_mutation_prob: float = 0.4,
     patience: int | None = None,
     effort: float = 1.0,
+    initial: list[tuple[np.ndarray, np.ndarray]] | None = None,
 ) -> PartitionResult:
     """Search macro counts (and sharing pairs when ``problem.macro_reuse``) maximising
     ``fitness(macros, partners)`` (higher is better, 0 = infeasible; arrays are read-only
     copies). Defaults are config.json's EA section (gene_num, elite_ratio, max_iter,
-    macro_num_mutate_prob, macro_sharing_mutate_prob). ``effort`` scales ``generations``."""
+    macro_num_mutate_prob, macro_sharing_mutate_prob). ``effort`` scales ``generations``.
+    ``initial`` genes (e.g. a known good one) are repaired and placed in the initial
+    population before the random ones (at most ``population`` in all)."""
     if population < 1 or generations < 0 or effort <= 0:
         raise PartitionError("the EA needs population >= 1, generations >= 0 and effort > 0")
     if not 0.0 <= elite_ratio <= 1.0:
@@ -168,7 +171,10 @@ def evolve_partition(
         raise PartitionError(f"patience must be >= 1, got {patience}")
     evaluate = _Evaluator(fitness)
     members: list[tuple[np.ndarray, np.ndarray, float]] = []
-    for _ in range(population):
+    for macros, partners in (initial or [])[:population]:
+        macros, partners = repair_gene(problem, macros, partners)
+        members.append((macros, partners, evaluate(macros, partners)))
+    while len(members) < population:
         macros, partners = initial_gene(problem, rng)
         members.append((macros, partners, evaluate(macros, partners)))
     best = max(members, key=lambda member: member[2])  # first of the maxima

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from pimsyn.search.gene import NO_PARTNER, check_pairing, GeneError
+from pimsyn.search.gene import NO_PARTNER, GeneError, check_pairing
 from pimsyn.search.partition_space import PartitionProblem
 
 
@@ -115,8 +115,13 @@ def gene_problems(problem: PartitionProblem, macros: np.ndarray, partners: np.nd
 
 def repair_gene(problem: PartitionProblem, macros: np.ndarray, partners: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Make a gene valid instead of asserting (spec 4.4 validation, A9): counts clamped into
-    1..limit_i, broken or over-full pairs dissolved, sharing dropped when reuse is off."""
+    1..limit_i (specified mode: down to the nearest choice of space_i), broken or over-full
+    pairs dissolved, sharing dropped when reuse is off."""
     macros = np.clip(np.asarray(macros, dtype=np.int64), 1, problem.limits).astype(np.int64)
+    if problem.mode == "specified":
+        for i, choices in enumerate(problem.choices):
+            if macros[i] not in choices:
+                macros[i] = choices[np.searchsorted(choices, macros[i], side="right") - 1]
     partners = np.asarray(partners, dtype=np.int64).copy()
     if not problem.macro_reuse:
         partners[:] = NO_PARTNER

@@ -126,6 +126,36 @@ class PartitionProblem:
         return int(min(self.limits[i], self.limits[j], MAX_MACROS_PER_LAYER))
 
     @classmethod
+    def from_cost_network(
+        cls,
+        cnet,
+        conv_duplication: np.ndarray,
+        *,
+        mode: MacroSetting = "specified",
+        macro_reuse: bool = False,
+        sizes: MacroSizeRange | None = None,
+    ) -> "PartitionProblem":
+        """Weight layers of a cost model network (``pimsyn.hw`` CostNetwork: ``gene_layers``,
+        ``conv_layers``, ``fc_layers``, ``row_tiles``, ``col_tiles``, ``weight_slices``,
+        ``names``) in gene order; FCs have duplication 1."""
+        gene_layers = np.asarray(cnet.gene_layers, dtype=np.int64)
+        conv_duplication = np.asarray(conv_duplication, dtype=np.int64).reshape(-1)
+        conv_count = len(cnet.conv_layers)
+        if conv_duplication.size != conv_count:
+            raise PartitionError(
+                f"duplication has {conv_duplication.size} entries but the network has {conv_count} conv layers"
+            )
+        return cls(
+            duplication=np.concatenate([conv_duplication, np.ones(len(cnet.fc_layers), dtype=np.int64)]),
+            row_tiles=np.asarray(cnet.row_tiles)[gene_layers],
+            column_crossbars=np.asarray(cnet.col_tiles)[gene_layers] * int(cnet.weight_slices),
+            mode=mode,
+            macro_reuse=macro_reuse,
+            sizes=sizes or MacroSizeRange(),
+            layer_names=tuple(cnet.names[i] for i in gene_layers.tolist()),
+        )
+
+    @classmethod
     def from_network(
         cls,
         network: Network,

@@ -128,7 +128,8 @@ def synth_cmd(model, network, onnx_path, total_power, config, macro_setting, mac
               duplication, output, pimcomp, quiet) -> None:
     """Synthesize an accelerator for MODEL under a total power budget (paper Algorithm 1)."""
     from pimsyn.backend.outputs import write_outputs
-    from pimsyn.dse.driver import SynthesisOptions, synthesize
+    from pimsyn.dse.driver import synthesize
+    from pimsyn.dse.result import SynthesisOptions
     from pimsyn.dse.space import DesignSpace, parse_values
     from pimsyn.frontend import load_model
     from pimsyn.hw import load_hardware

@@ -60,7 +60,10 @@ class PimsynOptMain(xDSLOptMain):
     def list_passes(self) -> str:
         lines = []
         for name, factory in sorted(self.available_passes.items()):
-            doc = (factory().__doc__ or "").strip().splitlines()
+            try:
+                doc = (factory().__doc__ or "").strip().splitlines()
+            except ImportError as err:  # a pass whose module is missing or broken
+                doc = [f"(unavailable: {err})"]
             lines.append(f"{name}: {doc[0] if doc else ''}")
         return "\n".join(lines) + "\n"
 

@@ -1,0 +1,161 @@
+"""Read a design out of a `pim` module and write decisions back: what every pass shares.
+
+A pass reads the network (`module_to_network`) and the decisions earlier passes made (module
+attributes `pim.hw`, `pim.budget`, `pim.macro_setting`; layer attributes `dup`, `blocks`,
+`macros`, `share_with`), calls the plain functions of `pimsyn.hw` / `pimsyn.search`, and
+writes its own decision. A missing earlier decision is a clean `PassFailedException`
+naming the pass to run first.
+"""
+
+from __future__ import annotations
+
+from xdsl.dialects.builtin import ModuleOp, StringAttr
+from xdsl.utils.exceptions import PassFailedException
+
+from pimsyn.ir import design as ir_design
+from pimsyn.ir.extract import module_to_network
+
+#: Module attribute holding the hardware file the design was made with ("" = bundled).
+HW_FILE_KEY = "pim.hw_file"
+
+
+def hardware_for(module: ModuleOp, override: str = ""):
+    """The hardware description: the pass option if given, else the module's, else bundled."""
+    from pimsyn.hw import load_hardware
+
+    path = override or ""
+    if not path:
+        attr = module.attributes.get(HW_FILE_KEY)
+        path = attr.data if isinstance(attr, StringAttr) else ""
+    return load_hardware(path or None)
+
+
+def remember_hardware_file(module: ModuleOp, path: str) -> None:
+    if path:
+        module.attributes[HW_FILE_KEY] = StringAttr(path)
+
+
+def require_hw(module: ModuleOp, pass_name: str):
+    hw_attr, budget = ir_design.get_hw(module), ir_design.get_budget(module)
+    if hw_attr is None or budget is None:
+        raise PassFailedException(f"{pass_name}: the module has no #pim.hw / #pim.budget; run 'duplicate' first")
+    return hw_attr, budget
+
+
+def conv_duplication(module: ModuleOp, pass_name: str) -> tuple[int, ...]:
+    dups = []
+    for op in ir_design.layer_ops(module):
+        if op.name == "pim.conv":
+            dup = ir_design.get_design_int(op, "dup")
+            if dup is None:
+                raise PassFailedException(f"{pass_name}: layer '{op.layer}' has no dup; run 'duplicate' first")
+            dups.append(dup)
+    return tuple(dups)
+
+
+def gene_macros(module: ModuleOp, pass_name: str) -> tuple[tuple[int, ...], tuple[int, ...]]:
+    """Macro counts and partner indices of the weight layers, gene order (convs, then FCs)."""
+    ops = ir_design.layer_ops(module)
+    gene = [op for op in ops if op.name == "pim.conv"] + [op for op in ops if op.name == "pim.fc"]
+    names = [op.layer for op in gene]
+    macros, partners = [], []
+    for op in gene:
+        count = ir_design.get_design_int(op, "macros")
+        if count is None:
+            raise PassFailedException(f"{pass_name}: layer '{op.layer}' has no macros; run 'partition' first")
+        macros.append(count)
+        partner = ir_design.get_share_with(op)
+        partners.append(names.index(partner) if partner in names else -1)
+    return tuple(macros), tuple(partners)
+
+
+def has_partition(module: ModuleOp) -> bool:
+    return any(ir_design.get_design_int(op, "macros") is not None
+               for op in ir_design.layer_ops(module) if op.name in ("pim.conv", "pim.fc"))
+
+
+def design_from_module(module: ModuleOp, config: str | None = None, pass_name: str = "pimsyn"):
+    """The full Design a module describes (needs duplicate and partition to have run)."""
+    from pimsyn.dse.design import Design
+
+    hw_attr, budget = require_hw(module, pass_name)
+    macros, partners = gene_macros(module, pass_name)
+    return Design(
+        network=module_to_network(module), hw=hardware_for(module, config or ""),
+        total_power_w=budget.total_power_w, rram_ratio=budget.rram_ratio, xbar_size=hw_attr.xbar,
+        cell_res=hw_attr.cell_res, dac_res=hw_attr.dac_res, adc_res=hw_attr.adc_res,
+        macro_setting=ir_design.get_macro_setting(module) or "specified",
+        conv_dup=conv_duplication(module, pass_name), macros=macros, partners=partners,
+    )
+
+
+def write_duplication(module: ModuleOp, cnet, state) -> None:
+    """dup and blocks on every cost layer (conv, fc, pool, eltwise)."""
+    by_name = ir_design.layer_op_by_name(module)
+    for index, name in enumerate(cnet.names):
+        op = by_name[name]
+        ir_design.set_design_int(op, "dup", int(state.dup[index]))
+        ir_design.set_design_int(op, "blocks", int(state.blocks[index]))
+
+
+def write_partition(module: ModuleOp, cnet, macros, partners, macro_setting: str) -> None:
+    by_name = ir_design.layer_op_by_name(module)
+    gene_names = [cnet.names[i] for i in cnet.gene_layers]
+    for position, name in enumerate(gene_names):
+        op = by_name[name]
+        ir_design.set_design_int(op, "macros", int(macros[position]))
+        partner = int(partners[position])
+        ir_design.set_share_with(op, gene_names[partner] if partner >= 0 else None)
+    ir_design.set_macro_setting(module, macro_setting)
+
+
+def write_allocation(module: ModuleOp, evaluation) -> None:
+    by_name = ir_design.layer_op_by_name(module)
+    for layer in evaluation.layers:
+        counts = {k: int(v) for k, v in layer.alloc.items() if k != "DAC" or v}
+        ir_design.set_alloc(by_name[layer.name], counts)
+
+
+def write_metrics(module: ModuleOp, design, evaluation) -> None:
+    from pimsyn.dse.metrics import metrics_dict
+
+    values = {}
+    for key, value in metrics_dict(design, evaluation).items():
+        if isinstance(value, bool):
+            values[key] = float(value)
+        elif isinstance(value, (int, float)):
+            values[key] = float(value)
+        elif isinstance(value, dict) and key == "energy_nj":
+            values.update({f"energy_{k}_nj": float(v) for k, v in value.items()})
+    ir_design.set_metrics(module, values)
+
+
+def design_to_module(design, evaluation=None, hw_config_path: str | None = None) -> ModuleOp:
+    """The design.mlir module: network, every decision, dataflow, allocation and metrics."""
+    from xdsl.context import Context
+    from xdsl.passes import PassPipeline
+
+    from pimsyn.ir.attributes import BudgetAttr, HwAttr
+    from pimsyn.ir.build import network_to_module
+    from pimsyn.passes.allocate import AllocatePass
+    from pimsyn.passes.build_deps import BuildDepsPass
+    from pimsyn.passes.evaluate import EvaluatePass
+
+    module = network_to_module(design.network)
+    remember_hardware_file(module, hw_config_path or "")
+    from pimsyn.hw import crossbar_budget
+
+    budget = crossbar_budget(design.hw, design.total_power_w, design.rram_ratio, design.xbar_size, design.cell_res)
+    ir_design.set_hw(module, HwAttr(design.xbar_size, design.cell_res, design.hw.weight_res, design.hw.data_res,
+                                    design.dac_res, design.adc_res))
+    ir_design.set_budget(module, BudgetAttr(design.total_power_w, design.rram_ratio, budget.total_crossbars))
+    write_duplication(module, design.cost_network, design.state)
+    write_partition(module, design.cost_network, design.macros, design.partners, design.macro_setting)
+    PassPipeline((BuildDepsPass(), AllocatePass(), EvaluatePass())).apply(Context(), module)
+    return module
+
+
+def design_to_module_text(design, evaluation=None, hw_config_path: str | None = None) -> str:
+    from pimsyn.ir.context import print_module
+
+    return print_module(design_to_module(design, evaluation, hw_config_path))

@@ -1,0 +1,116 @@
+"""Random small schedule problems for the fast-vs-oracle cross-check (seeded numpy)."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from pimsyn.hw.schedule import LayerSchedule, ScheduleProblem
+
+
+def _out(size: int, kernel: int, stride: int, pad: int) -> int:
+    return (size + 2 * pad - kernel) // stride + 1
+
+
+def _blocks(rng: np.random.Generator, pixels: int, min_blocks: int = 1) -> tuple[int, int]:
+    """(n, d): either from a random duplication, or a pool-style history n >= min_blocks."""
+    if rng.random() < 0.7:
+        dup = int(rng.integers(1, max(2, pixels // 2) + 1))
+        dup = min(dup, pixels)
+        return -(-pixels // dup), dup
+    blocks = int(rng.integers(min(min_blocks, pixels), pixels + 1))
+    return blocks, -(-pixels // blocks)
+
+
+def random_problem(rng: np.random.Generator, *, max_layers: int = 6, square: bool = False):
+    """A random network: conv/pool chain with an optional residual eltwise and FC tail."""
+    specs = []  # (kind, rows, cols, channels, kernel, stride, pad0, providers)
+    rows = int(rng.integers(4, 11))
+    cols = rows if square else int(rng.integers(4, 11))
+    channels = int(rng.integers(1, 9))
+    count = int(rng.integers(2, max_layers + 1))
+    for idx in range(count):
+        prev = idx - 1
+        choice = rng.random()
+        if idx > 0 and specs[prev][0] == "fc":
+            kind = "fc"
+        elif idx == count - 1 and idx > 0 and rng.random() < 0.5:
+            kind = "fc"
+        elif idx >= 2 and choice < 0.2 and specs[prev][1:3] == specs[prev - 1][1:3] and specs[prev][0] != "fc":
+            kind = "eltwise"
+        elif idx > 0 and choice < 0.45:
+            kind = "pool"
+        else:
+            kind = "conv"
+        if kind == "fc":
+            specs.append(("fc", 1, 1, int(rng.integers(1, 17)), (1, 1), (1, 1), (0, 0), (prev,) if idx else ()))
+            continue
+        if kind == "eltwise":
+            _, r, c, ch, *_ = specs[prev]
+            specs.append(("eltwise", r, c, ch, (1, 1), (1, 1), (0, 0), (prev, prev - 1)))
+            continue
+        kh, kw = (int(rng.integers(1, 4)) for _ in range(2))
+        sh, sw = (int(rng.integers(1, 3)) for _ in range(2))
+        ph, pw = int(rng.integers(0, (kh - 1) // 2 + 1)), int(rng.integers(0, (kw - 1) // 2 + 1))
+        if square:
+            kw, sw, pw = kh, sh, ph
+        in_rows, in_cols = (rows, cols) if idx == 0 else specs[prev][1:3]
+        out_rows, out_cols = _out(in_rows, kh, sh, ph), _out(in_cols, kw, sw, pw)
+        if out_rows < 1 or out_cols < 1:
+            kh = kw = sh = sw = 1
+            ph = pw = 0
+            out_rows, out_cols = in_rows, in_cols
+        ch = int(rng.integers(1, 9)) if kind == "conv" else (channels if idx == 0 else specs[prev][3])
+        specs.append((kind, out_rows, out_cols, ch, (kh, kw), (sh, sw), (ph, pw), (prev,) if idx else ()))
+
+    layers = []
+    bits = int(rng.choice([1, 2, 3, 4, 8]))
+    for idx, (kind, r, c, ch, kernel, stride, pad, provs) in enumerate(specs):
+        pixels = r * c
+        floor_blocks = max([layers[p].blocks for p in provs], default=1)
+        blocks, dup = _blocks(rng, pixels, floor_blocks if kind in ("pool", "eltwise") else 1)
+        if kind == "fc":
+            blocks, dup = 1, 1
+        body = {"conv": ("DAC", "ADC", "SHIFTADD", "ADDITION"), "fc": ("DAC", "ADC", "SHIFTADD", "ADDITION"),
+                "pool": ("POOL",), "eltwise": ("ELTWISE",)}[kind]
+        post = ("RELU",) if rng.random() < 0.3 else ()
+        tran = ("TRAN",) if provs and rng.random() < 0.6 else ()
+        mrg = ("MRG",) if rng.random() < 0.6 else ()
+        q = int(rng.integers(1, 4))
+        u = int(rng.integers(1, 4))
+        layers.append(LayerSchedule(
+            name=f"{kind}{idx}", kind=kind, blocks=blocks, dup=dup, channels=ch, out_w=r, out_h=c,
+            kernel=kernel, stride=stride, pad0=pad, input_split=q, dup_split=u,
+            ops=tran + ("LD",) + body + post + ("ST",) + mrg, providers=provs,
+        ))
+    keys = [(i, op) for i, layer in enumerate(layers) for op in ("TRAN", "MRG") if op in layer.ops]
+    noc = set()
+    for a in range(len(keys)):
+        for b in range(a + 1, len(keys)):
+            same_layer = keys[a][0] == keys[b][0]
+            if rng.random() < (0.7 if same_layer else 0.15):
+                noc.add(frozenset((keys[a], keys[b])))
+    weight_layers = [i for i, layer in enumerate(layers) if "ADC" in layer.ops]
+    adc = set()
+    if len(weight_layers) >= 2 and rng.random() < 0.4:
+        for _ in range(int(rng.integers(1, 3))):
+            a, b = rng.choice(weight_layers, size=2, replace=False)
+            adc.add(frozenset((int(a), int(b))))
+    problem = ScheduleProblem(layers=tuple(layers), bits=bits, noc_conflicts=frozenset(noc),
+                              adc_conflicts=frozenset(adc))
+    return problem, random_cycles(rng, problem)
+
+
+def random_cycles(rng: np.random.Generator, problem: ScheduleProblem) -> list[list[int]]:
+    shared_adc = {layer for pair in problem.adc_conflicts for layer in pair}
+    out = []
+    for idx, layer in enumerate(problem.layers):
+        row = []
+        for op in layer.ops:
+            if op in ("LD", "ST", "TRAN", "MRG"):
+                row.append(int(rng.integers(1, 5)))
+            elif op == "ADC" and idx in shared_adc:
+                row.append(1)
+            else:
+                row.append(int(rng.integers(1, 3)) if rng.random() < 0.3 else 1)
+        out.append(row)
+    return out
