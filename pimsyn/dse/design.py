@@ -157,6 +157,6 @@ def design_from_reference_json(net, hw, path, total_power_w: float, macro_settin
 def design_from_module_file(path: str, config: str | None = None) -> Design:
     """Read a design.mlir written by `pimsyn synth` back into a Design."""
     from pimsyn.passes.design_state import design_from_module
-    from pimsyn.ir.printing import read_module
+    from pimsyn.ir.context import read_module
 
     return design_from_module(read_module(path), config)

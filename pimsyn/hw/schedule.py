@@ -435,43 +435,29 @@ class _FastTiming:
         return float(best)
 
     def _output_buffer(self, layer: int) -> int:
-        """OB_p: replay p's ST events and its consumers' LD/ST events in A order."""
-        der = self.der
-        index = der.op_index[layer]
-        times, values, is_hi, nodes = [], [], [], []
-        if "ST" in index:
-            k = index["ST"]
-            n = der.blocks[layer]
-            times.append(self.est[layer][:, k])
-            values.append(der.problem.layers[layer].dup * np.arange(1, n + 1, dtype=np.int64))
-            is_hi.append(np.ones(n, dtype=bool))
-            nodes.append((layer, k))
-        for cons in der.consumers[layer]:
-            i = der.providers[cons].index(layer)
-            for op in ("LD", "ST"):
-                if op in der.op_index[cons]:
-                    k = der.op_index[cons][op]
-                    times.append(self.est[cons][:, k])
-                    values.append(der.window_start[cons][i])
-                    is_hi.append(np.zeros(der.blocks[cons], dtype=bool))
-                    nodes.append((cons, k))
-        if not times:
+        """OB_p: replay p's ST events and its consumers' LD/ST events in ``A`` order.
+
+        Events of one step may come in any order in the reference's list; two bounding
+        orders are tried first (producer ST first and the smallest window start last, which
+        maximises every later value; and the opposite). When they agree, that is the
+        answer; otherwise the steps with several events are put in the reference's order.
+        """
+        events = _output_events(self.der, layer)
+        if events is None:
             return 0
-        sizes = [len(t) for t in times]
-        time = np.concatenate(times)
-        value = np.concatenate(values)
-        hi_flag = np.concatenate(is_hi)
-        order = np.argsort(time, kind="stable")
-        sorted_time = time[order]
+        time = np.concatenate([self.est[l][:, k] for l, k in events.columns])
+        upper_order = np.lexsort((events.upper_key, time))
+        upper = events.replay(upper_order)
+        sorted_time = time[upper_order]
         ties = np.flatnonzero(sorted_time[1:] == sorted_time[:-1])
-        if ties.size:
-            order = self._order_ties(order, sorted_time, ties, sizes, nodes, hi_flag, value)
-        value, hi_flag = value[order], hi_flag[order]
-        hi = np.maximum.accumulate(np.where(hi_flag, value, 0))
-        last_lo = np.maximum.accumulate(np.where(hi_flag, -1, np.arange(len(value))))
-        lo = np.where(last_lo >= 0, value[np.maximum(last_lo, 0)], 0)
-        channels = der.problem.layers[layer].channels
-        return max(0, int(((hi - lo) * channels).max()))
+        if not ties.size:
+            return upper
+        if events.replay(np.lexsort((events.lower_key, time))) == upper:
+            return upper
+        order = np.argsort(time, kind="stable")
+        return events.replay(
+            self._order_ties(order, ties, events.sizes, events.columns, events.hi_flag, events.value)
+        )
 
     @staticmethod
     def _order_irrelevant(order, positions, hi_flag, value) -> bool:
@@ -490,7 +476,7 @@ class _FastTiming:
                 break
         return bool(previous == lo_values[0])
 
-    def _order_ties(self, order, sorted_time, ties, sizes, nodes, hi_flag, value) -> np.ndarray:
+    def _order_ties(self, order, ties, sizes, nodes, hi_flag, value) -> np.ndarray:
         """Reorder runs of equal-time events by the reference's ``A`` order."""
         bounds = np.cumsum([0] + sizes)
         group = np.searchsorted(bounds, order, side="right") - 1  # event group of each position
@@ -509,3 +495,53 @@ class _FastTiming:
             for pos, node in zip(positions, ranked):
                 order[pos] = event_of[node]
         return order
+
+
+class _OutputEvents:
+    """Problem-only part of a producer's scratchpad events (5.14): its ST events set the
+    window end hi = d*(c+1); its consumers' LD/ST events set the window start lo."""
+
+    def __init__(self, columns, values, hi_flags, channels: int) -> None:
+        self.columns = columns  # [(layer, op position)] whose start times give event times
+        self.sizes = [len(v) for v in values]
+        self.value = np.concatenate(values)
+        self.hi_flag = np.concatenate(hi_flags)
+        self.channels = channels
+        big = np.int64(1 << 62)
+        self.upper_key = np.where(self.hi_flag, -big, -self.value)
+        self.lower_key = np.where(self.hi_flag, big, self.value)
+        self._positions = np.arange(len(self.value))
+
+    def replay(self, order: np.ndarray) -> int:
+        value, hi_flag = self.value[order], self.hi_flag[order]
+        hi = np.maximum.accumulate(np.where(hi_flag, value, 0))
+        last_lo = np.maximum.accumulate(np.where(hi_flag, -1, self._positions))
+        lo = np.where(last_lo >= 0, value[np.maximum(last_lo, 0)], 0)
+        return max(0, int(((hi - lo) * self.channels).max()))
+
+
+def _output_events(der: DerivedProblem, layer: int) -> _OutputEvents | None:
+    cache = getattr(der, "_fast_output_events", None)
+    if cache is None:
+        cache = der._fast_output_events = {}
+    if layer in cache:
+        return cache[layer]
+    columns, values, hi_flags = [], [], []
+    index = der.op_index[layer]
+    if "ST" in index:
+        n = der.blocks[layer]
+        columns.append((layer, index["ST"]))
+        values.append(der.problem.layers[layer].dup * np.arange(1, n + 1, dtype=np.int64))
+        hi_flags.append(np.ones(n, dtype=bool))
+    for cons in der.consumers[layer]:
+        i = der.providers[cons].index(layer)
+        for op in ("LD", "ST"):
+            if op in der.op_index[cons]:
+                columns.append((cons, der.op_index[cons][op]))
+                values.append(der.window_start[cons][i].astype(np.int64))
+                hi_flags.append(np.zeros(der.blocks[cons], dtype=bool))
+    events = None
+    if columns:
+        events = _OutputEvents(columns, values, hi_flags, der.problem.layers[layer].channels)
+    cache[layer] = events
+    return events

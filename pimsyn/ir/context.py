@@ -59,3 +59,13 @@ def print_module(module: ModuleOp, generic: bool = False) -> str:
     Printer(stream=out, print_generic_format=generic).print_op(module)
     out.write("\n")
     return out.getvalue()
+
+
+def read_module(path: str) -> ModuleOp:
+    """Parse and verify a ``.mlir`` file; one-line errors name the file."""
+    try:
+        with open(path) as fh:
+            text = fh.read()
+    except OSError as err:
+        raise IRParseError(f"{path}: cannot read ({err.strerror})") from None
+    return parse_module(text, path)

@@ -42,7 +42,7 @@ def import_cmd(model: str, output: str | None) -> None:
     """Lower MODEL (ONNX or network JSON) into the layer-level pim dialect."""
     from pimsyn.frontend import load_model
     from pimsyn.ir.build import network_to_module
-    from pimsyn.ir.printing import module_text
+    from pimsyn.ir.context import print_module as module_text
 
     text = module_text(network_to_module(load_model(model)))
     if output:
@@ -64,7 +64,7 @@ def export_cmd(ir_file: str, network_json: bool, output: str | None) -> None:
 
     from pimsyn.frontend.network_json_export import network_to_json
     from pimsyn.ir.extract import module_to_network
-    from pimsyn.ir.printing import read_module
+    from pimsyn.ir.context import read_module
 
     net = module_to_network(read_module(ir_file))
     text = json.dumps(network_to_json(net), indent=4) + "\n"

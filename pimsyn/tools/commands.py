@@ -210,7 +210,7 @@ def emit_cmd(design_file: str, target: str, config: str | None, output: str | No
     from pimsyn.dse.design import design_from_module_file
 
     design = design_from_module_file(design_file, config)
-    text = emit_text(design, target)
+    text = emit_text(design, target, hw_config_path=config)
     if output:
         with open(output, "w") as fh:
             fh.write(text)

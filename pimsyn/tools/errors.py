@@ -29,6 +29,8 @@ def user_error_types() -> tuple[type[BaseException], ...]:
         ("pimsyn.hw.config", "HardwareError"),
         ("pimsyn.search.duplication", "DuplicationError"),
         ("pimsyn.ir.errors", "IRError"),
+        ("pimsyn.search.partition_space", "PartitionError"),
+        ("pimsyn.hw.geometry", "GeometryError"),
         ("xdsl.utils.exceptions", "ParseError"),
         ("xdsl.utils.exceptions", "VerifyException"),
         ("xdsl.utils.exceptions", "DiagnosticException"),
