@@ -32,7 +32,7 @@ from typing import Sequence
 
 import numpy as np
 
-from pimsyn.hw.schedule_order import Bubble, StepOrder
+from pimsyn.hw.schedule_order import TIED, Bubble, StepOrder
 from pimsyn.hw.schedule_problem import (
     BIT_LEVEL_OPS, DerivedProblem, LayerSchedule, ScheduleError, ScheduleProblem, ScheduleResult,
 )
@@ -56,15 +56,29 @@ def scratchpad_kb(buffer_elements: float, data_res: int) -> int:
     return int(2 ** math.ceil(math.log2(0.9 * size_bytes)) / 1024)
 
 
-def schedule(problem: ScheduleProblem, op_cycles: Sequence[Sequence[int]]) -> ScheduleResult:
-    """Cycle count, bubbles and scratchpad need of one DAG schedule (spec 5.12-5.14)."""
+def schedule(
+    problem: ScheduleProblem, op_cycles: Sequence[Sequence[int]], *, layer_buffers: bool = False
+) -> ScheduleResult:
+    """Cycle count, bubbles and scratchpad need of one DAG schedule (spec 5.12-5.14).
+
+    With ``layer_buffers`` the result also lists IB_l and OB_l of every layer; without it
+    only Z is exact (layers that cannot reach the maximum are bounded, not replayed).
+    """
     der = problem.derived
     taus = der.check_cycles(op_cycles)
     timing = _FastTiming(der, _segments(der), taus)
     timing.run()
+    inputs = der.input_buffer
+    if layer_buffers:
+        outputs = [timing.output_buffer(layer) for layer in range(der.num_layers)]
+        buffer_elements = max(ib + ob for ib, ob in zip(inputs, outputs))
+        extra = dict(input_buffers=tuple(inputs), output_buffers=tuple(outputs))
+    else:
+        buffer_elements = timing.buffer_elements()
+        extra = {}
     return ScheduleResult(
         cycles=timing.cycles(), noc_bubbles=timing.noc_bubbles, adc_bubbles=timing.adc_bubbles,
-        buffer_elements=timing.buffer_elements(), nodes=der.nodes,
+        buffer_elements=float(buffer_elements), nodes=der.nodes, **extra,
     )
 
 
@@ -115,42 +129,46 @@ def _segments(der: DerivedProblem) -> list[_Segment]:
 class _FastTiming:
     """Earliest starts of the bit-0 nodes, per layer an (n, K) int64 array."""
 
-    def __init__(self, der: DerivedProblem, segments: list[_Segment], taus: list[np.ndarray]) -> None:
+    def __init__(self, der: DerivedProblem, segments: list[_Segment], taus: list[list[int]]) -> None:
         self.der = der
         self.segments = segments
         self.taus = taus
         bits = der.bits
         self.bits = bits
-        self.sigma: list[np.ndarray] = []
-        self.delta: list[np.ndarray] = []
-        self.span: list[np.ndarray] = []  # tau * nu: cycles an op occupies incl. all bits
-        self.column_offset: list[np.ndarray] = []
-        self.prefix_delta: list[np.ndarray] = []
-        self.delta_groups: list[list] = []
-        for tau, is_bit in zip(taus, der.is_bit):
-            span = np.where(is_bit, tau * bits, tau)
-            # sigma_k: a bit-level op followed by a non-bit op hands over after all bits
-            sigma = tau.copy()
-            handover = np.zeros_like(is_bit)
-            handover[:-1] = is_bit[:-1] & ~is_bit[1:]
-            sigma[handover] = span[handover]
-            delta = span.copy()
-            delta[:-1] = np.maximum(span[:-1], sigma[:-1] + span[1:] - 1)
+        self.sigma: list[list[int]] = []  # inter-op delay sigma_k (5.11)
+        self.delta: list[list[int]] = []  # inter-block delay (5.12)
+        self.column_offset: list[np.ndarray] = []  # sum of sigma before column k
+        self.column_group: list[np.ndarray] = []  # index of max(delta_<=k) among the distinct ones
+        self.group_delta: list[list[int]] = []  # the distinct prefix maxima of delta
+        self.bit_tail: list[list[tuple[int, int]]] = []  # (k, (B-1)*tau_k) of bit-level ops
+        for tau, is_bit in zip(taus, der.bit_lists):
+            count = len(tau)
+            span = [t * bits if b else t for t, b in zip(tau, is_bit)]  # tau * nu
+            # a bit-level op followed by a non-bit op hands over after all its bits
+            sigma = [span[k] if is_bit[k] and k + 1 < count and not is_bit[k + 1] else tau[k]
+                     for k in range(count)]
+            delta = [max(span[k], sigma[k] + span[k + 1] - 1) for k in range(count - 1)] + [span[-1]]
+            offset, total = [], 0
+            groups, group_of, best = [], [], 0
+            for k in range(count):
+                offset.append(total)
+                total += sigma[k]
+                if not groups or delta[k] > best:
+                    best = delta[k] if not groups else max(best, delta[k])
+                    groups.append(best)
+                group_of.append(len(groups) - 1)
             self.sigma.append(sigma)
             self.delta.append(delta)
-            self.span.append(span)
-            # closed form (see module docstring): column k = S_k + best(c; max delta_<=k)
-            offset = np.concatenate(([0], np.cumsum(sigma[:-1])))
-            prefix_delta = np.maximum.accumulate(delta)
-            self.column_offset.append(offset)
-            self.prefix_delta.append(prefix_delta)
-            self.delta_groups.append(
-                [(int(v), np.flatnonzero(prefix_delta == v)) for v in np.unique(prefix_delta)]
-            )
+            self.column_offset.append(np.array(offset, dtype=np.int64))
+            self.column_group.append(np.array(group_of, dtype=np.intp))
+            self.group_delta.append(groups)
+            self.bit_tail.append([(k, (bits - 1) * tau[k]) for k in range(count) if is_bit[k] and bits > 1])
         self.est: list[np.ndarray | None] = [None] * der.num_layers
         self._est_rows: list[list | None] = [None] * der.num_layers  # est as lists, for StepOrder
+        self._lp_tables: list[list | None] = [None] * der.num_layers  # see unique_last_parent
         self.floor: dict[int, np.ndarray] = {}  # layer -> (n, K) lower bounds from bubbles
         self.bit_floor: dict[int, np.ndarray] = {}  # ADC layer -> (n, B) bit lower bounds
+        self._first_floor_column: dict[int, int] = {}  # layer -> first op column k > 0 with a bound
         self.noc_bubbles = 0
         self.adc_bubbles = 0
         self.order = StepOrder(self)
@@ -193,22 +211,20 @@ class _FastTiming:
         first_floor = count
         if floor is not None:
             arrival = np.maximum(arrival, floor[:, 0])
-            later = np.flatnonzero(floor[:, 1:].any(axis=0))
-            if later.size:
-                first_floor = int(later[0]) + 1
+            first_floor = self._first_floor_column[layer]
         blocks = self._block_ramp(n)
-        est = np.empty((n, count), dtype=np.int64)
-        offset = self.column_offset[layer]
-        # closed form for the columns before the first column with a bubble bound
-        for value, cols in self.delta_groups[layer]:
-            if first_floor < count:
-                cols = cols[cols < first_floor]
-                if not cols.size:
-                    continue
+        # closed form (module docstring): column k = offset_k + best(c; max delta_<=k)
+        groups = self.group_delta[layer]
+        column_group = self.column_group[layer]
+        best = np.empty((len(groups), n), dtype=np.int64)
+        for g, value in enumerate(groups):
+            if first_floor < count and column_group[first_floor - 1] < g:
+                break
             ramp = blocks * value
-            best = np.maximum.accumulate(arrival - ramp) + ramp
-            est[:, cols] = best[:, None] + offset[cols]
+            best[g] = np.maximum.accumulate(arrival - ramp) + ramp
+        est = best[column_group].T + self.column_offset[layer]
         if first_floor < count:
+            est = np.ascontiguousarray(est)
             sigma, delta = self.sigma[layer], self.delta[layer]
             for k in range(first_floor, count):
                 ramp = blocks * delta[k]
@@ -216,6 +232,7 @@ class _FastTiming:
                 est[:, k] = np.maximum.accumulate(ready - ramp) + ramp
         self.est[layer] = est
         self._est_rows[layer] = None
+        self._lp_tables[layer] = None
 
     def _block_ramp(self, n: int) -> np.ndarray:
         ramp = self._ramps.get(n)
@@ -256,7 +273,7 @@ class _FastTiming:
             sa, sb = self.est[la][:, ka], self.est[lb][:, kb]
             ta, tb = self.taus[la][ka], self.taus[lb][kb]
             for starts, others, other_tau in ((sa, sb, tb), (sb, sa, ta)):
-                idx = np.searchsorted(others, starts, side="right") - 1
+                idx = others.searchsorted(starts, side="right") - 1
                 hit = (idx >= 0) & (others[np.maximum(idx, 0)] + other_tau > starts) & (starts > after)
                 if hit.any():
                     found = int(starts[hit].min())
@@ -274,7 +291,7 @@ class _FastTiming:
         entries = []
         for layer, k in seg.noc_keys:
             starts = self.est[layer][:, k]
-            idx = int(np.searchsorted(starts, step, side="right")) - 1
+            idx = int(starts.searchsorted(step, side="right")) - 1
             if idx >= 0 and starts[idx] + self.taus[layer][k] > step:
                 entries.append(((layer, idx, k, 0), int(starts[idx])))
         if len(entries) < 2:
@@ -348,6 +365,10 @@ class _FastTiming:
             if floor is None:
                 floor = self.floor[layer] = np.zeros(self.est[layer].shape, dtype=np.int64)
             floor[block, k] = step + 1
+            if k > 0:
+                self._first_floor_column[layer] = min(self._first_floor_column.get(layer, k), k)
+            else:
+                self._first_floor_column.setdefault(layer, len(self.der.ops[layer]))
         else:
             bit_floor = self.bit_floor.get(layer)
             if bit_floor is None:
@@ -368,6 +389,47 @@ class _FastTiming:
         if layer in self.bit_floor and self.der.op_index[layer].get("ADC") == k:
             return int(self._bit_starts(layer)[block, bit])
         return int(self.est[layer][block, k]) + bit * int(self.taus[layer][k])
+
+    def unique_last_parent(self, node):
+        """The parent with the latest start if it is unique, None for a source, else TIED.
+
+        Looked up in a per-layer table computed with numpy on first use (and dropped when
+        the layer's starts are recomputed).
+        """
+        layer, block, k, bit = node
+        if bit > 0:
+            return (layer, block, k, bit - 1)
+        table = self._lp_tables[layer]
+        if table is None:
+            table = self._lp_tables[layer] = self._lp_table(layer)
+        code = table[block][k]
+        if code == 0:
+            return (layer, block, k - 1, 0)
+        if code == 1:
+            return (layer, block - 1, k, 0)
+        if code >= 2:
+            der = self.der
+            i = code - 2
+            p = der.providers[layer][i]
+            return (p, _parent_block_lists(der)[layer][i][block], len(der.ops[p]) - 1, 0)
+        return None if code == -2 else TIED
+
+    def _lp_table(self, layer: int) -> list:
+        """Per (block, op): 0 op parent, 1 block parent, 2+i provider i, -1 tie, -2 none."""
+        der = self.der
+        est = self.est[layer]
+        n, count = est.shape
+        provs = der.providers[layer]
+        starts = np.full((2 + len(provs), n, count), -1, dtype=np.int64)
+        starts[0, :, 1:] = est[:, :-1]
+        starts[1, 1:, :] = est[:-1, :]
+        for i, (p, parent) in enumerate(zip(provs, der.parent_block[layer])):
+            starts[2 + i, :, 0] = self.est[p][parent, -1]
+        latest = starts.max(axis=0)
+        code = starts.argmax(axis=0)
+        code[(starts == latest).sum(axis=0) > 1] = -1
+        code[latest < 0] = -2
+        return code.tolist()
 
     def parents(self, node) -> list:
         layer, block, k, bit = node
@@ -418,43 +480,58 @@ class _FastTiming:
         last = 0
         for layer, est in enumerate(self.est):
             last = max(last, int(est.max()))
-            is_bit = self.der.is_bit[layer]
-            if self.bits > 1 and is_bit.any():
-                tails = est[:, is_bit] + (self.bits - 1) * self.taus[layer][is_bit]
-                last = max(last, int(tails.max()))
+            for k, tail in self.bit_tail[layer]:
+                last = max(last, int(est[:, k].max()) + tail)
             if layer in self.bit_floor:
                 last = max(last, int(self._bit_starts(layer).max()))
         return last + 1
 
     def buffer_elements(self) -> float:
-        """Spec 5.14 Z = max_l (IB_l + OB_l)."""
-        der = self.der
+        """Z = max_l (IB_l + OB_l) (5.14). OB_l is bracketed first; only layers whose bounds
+        differ and whose upper bound could still reach the maximum are replayed in order."""
+        inputs = self.der.input_buffer
+        pending = []
         best = 0.0
-        for layer in range(der.num_layers):
-            best = max(best, der.input_buffer[layer] + self._output_buffer(layer))
-        return float(best)
+        for layer, input_elems in enumerate(inputs):
+            lower, upper = self._output_bounds(layer)
+            best = max(best, input_elems + lower)
+            if upper != lower:
+                pending.append((input_elems + upper, layer))
+        for reach, layer in sorted(pending, reverse=True):
+            if reach <= best:
+                break
+            best = max(best, inputs[layer] + self.output_buffer(layer))
+        return best
 
-    def _output_buffer(self, layer: int) -> int:
-        """OB_p: replay p's ST events and its consumers' LD/ST events in ``A`` order.
+    def _output_bounds(self, layer: int) -> tuple[int, int]:
+        """(lower, upper) bounds of OB_l from the two extreme orders of same-step events."""
+        events = _output_events(self.der, layer)
+        if events is None:
+            return 0, 0
+        time = np.concatenate([self.est[l][:, k] for l, k in events.columns])
+        upper_order = np.lexsort((events.upper_key, time))
+        upper = events.replay(upper_order)
+        sorted_time = time[upper_order]
+        if not np.any(sorted_time[1:] == sorted_time[:-1]):
+            return upper, upper
+        return events.replay(np.lexsort((events.lower_key, time))), upper
+
+    def output_buffer(self, layer: int) -> int:
+        """OB_l: replay l's ST events and its consumers' LD/ST events in ``A`` order.
 
         Events of one step may come in any order in the reference's list; two bounding
         orders are tried first (producer ST first and the smallest window start last, which
         maximises every later value; and the opposite). When they agree, that is the
         answer; otherwise the steps with several events are put in the reference's order.
         """
+        lower, upper = self._output_bounds(layer)
+        if lower == upper:
+            return upper
         events = _output_events(self.der, layer)
-        if events is None:
-            return 0
         time = np.concatenate([self.est[l][:, k] for l, k in events.columns])
-        upper_order = np.lexsort((events.upper_key, time))
-        upper = events.replay(upper_order)
-        sorted_time = time[upper_order]
-        ties = np.flatnonzero(sorted_time[1:] == sorted_time[:-1])
-        if not ties.size:
-            return upper
-        if events.replay(np.lexsort((events.lower_key, time))) == upper:
-            return upper
         order = np.argsort(time, kind="stable")
+        sorted_time = time[order]
+        ties = np.flatnonzero(sorted_time[1:] == sorted_time[:-1])
         return events.replay(
             self._order_ties(order, ties, events.sizes, events.columns, events.hi_flag, events.value)
         )
@@ -545,3 +622,10 @@ def _output_events(der: DerivedProblem, layer: int) -> _OutputEvents | None:
         events = _OutputEvents(columns, values, hi_flags, der.problem.layers[layer].channels)
     cache[layer] = events
     return events
+
+
+def _parent_block_lists(der: DerivedProblem) -> list[list[list[int]]]:
+    lists = getattr(der, "_fast_parent_lists", None)
+    if lists is None:
+        lists = der._fast_parent_lists = [[arr.tolist() for arr in per_layer] for per_layer in der.parent_block]
+    return lists

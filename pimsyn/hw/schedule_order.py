@@ -31,6 +31,8 @@ from dataclasses import dataclass
 from functools import cmp_to_key
 
 Node = tuple  # (layer, block, op position, bit)
+#: returned by ``timing.unique_last_parent`` when several parents share the latest start
+TIED = object()
 
 
 @dataclass(eq=False)
@@ -52,7 +54,8 @@ class StepOrder:
     """Lazy comparison of DAG nodes by their position in the reference's ``A`` lists.
 
     ``timing`` supplies ``start(node)`` (the node's final est), ``parents(node)``,
-    ``child_index(parent, node)`` and ``creation_key(node)``; see _FastTiming in
+    ``unique_last_parent(node)`` (the parent with the latest start, None for a source,
+    TIED if several), ``child_index(parent, node)`` and ``creation_key(node)``; see _FastTiming in
     pimsyn.hw.schedule. A conflict victim starts (tries) more than once: an *attempt* is a
     (node, step) pair, and the attempt at step s of a node bubbled at step s-1 has that
     bubble as its last parent.
@@ -186,18 +189,11 @@ class StepOrder:
         memo = self.natural
         if node in memo:
             return memo[node], None
-        parents = self.timing.parents(node)
-        if not parents:
-            memo[node] = None
-            return None, None
-        timing = self.timing
-        starts = [timing.start(p) for p in parents]
-        latest = max(starts)
-        tied = [p for p, s in zip(parents, starts) if s == latest]
-        if len(tied) == 1:
-            memo[node] = tied[0]
-            return tied[0], None
-        return None, node
+        parent = self.timing.unique_last_parent(node)
+        if parent is TIED:
+            return None, node
+        memo[node] = parent
+        return parent, None
 
     def _resolve(self, node) -> None:
         """Natural lp of a node with tied parents, resolving what it needs first."""

@@ -84,6 +84,8 @@ class ScheduleResult:
     adc_bubbles: int  # ADC-conflict retries
     buffer_elements: float  # Z of spec 5.14: max over layers of IB + OB, in elements
     nodes: int  # DAG nodes, bubbles not counted
+    input_buffers: tuple[float, ...] = ()  # IB_l per layer (elements)
+    output_buffers: tuple[int, ...] = ()  # OB_l per layer (elements)
 
 
 class DerivedProblem:
@@ -110,6 +112,7 @@ class DerivedProblem:
         self.is_bit: list[np.ndarray] = [
             np.array([op in BIT_LEVEL_OPS for op in ops], dtype=bool) for ops in self.ops
         ]
+        self.bit_lists: list[list[bool]] = [arr.tolist() for arr in self.is_bit]
         self.op_index: list[dict[str, int]] = [{op: k for k, op in enumerate(ops)} for ops in self.ops]
         self.nodes = sum(
             n * sum(self.bits if b else 1 for b in bit) for n, bit in zip(self.blocks, self.is_bit)
@@ -139,24 +142,29 @@ class DerivedProblem:
         self.noc_pairs = _noc_pairs(problem, self.op_index)
         self.adc_pairs = _adc_pairs(problem, self.op_index)
 
-    def check_cycles(self, op_cycles: Sequence[Sequence[int]]) -> list[np.ndarray]:
-        """tau per layer as int64 arrays; each op must take a whole number >= 1 of cycles."""
+    def check_cycles(self, op_cycles: Sequence[Sequence[int]]) -> list[list[int]]:
+        """tau per layer as lists of ints; each op must take a whole number >= 1 of cycles."""
         if len(op_cycles) != self.num_layers:
             raise ScheduleError(f"op_cycles has {len(op_cycles)} rows for {self.num_layers} layers")
-        out = []
         for idx, (row, ops) in enumerate(zip(op_cycles, self.ops)):
-            tau = np.asarray(row)
-            if tau.shape != (len(ops),):
+            if len(row) != len(ops):
                 raise ScheduleError(
                     f"layer {idx} ('{self.problem.layers[idx].name}'): {len(ops)} ops but "
-                    f"{tau.size} op durations"
+                    f"{len(row)} op durations"
                 )
-            if tau.size and (np.any(tau < 1) or np.any(tau != np.floor(tau))):
-                raise ScheduleError(
-                    f"layer {idx} ('{self.problem.layers[idx].name}'): op durations must be whole "
-                    f"cycles >= 1, got {tau.tolist()}"
-                )
-            out.append(tau.astype(np.int64))
+        flat = np.concatenate([np.asarray(row, dtype=float).ravel() for row in op_cycles])
+        if np.any(flat < 1) or np.any(flat != np.floor(flat)):
+            idx = next(i for i, row in enumerate(op_cycles)
+                       if any(t < 1 or t != int(t) for t in np.asarray(row, dtype=float).tolist()))
+            raise ScheduleError(
+                f"layer {idx} ('{self.problem.layers[idx].name}'): op durations must be whole "
+                f"cycles >= 1, got {np.asarray(op_cycles[idx]).tolist()}"
+            )
+        values = flat.astype(np.int64).tolist()
+        out, pos = [], 0
+        for ops in self.ops:
+            out.append(values[pos:pos + len(ops)])
+            pos += len(ops)
         for a, b in self.adc_pairs:
             for layer in (a, b):
                 if out[layer][self.op_index[layer]["ADC"]] != 1:

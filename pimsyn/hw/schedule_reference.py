@@ -23,11 +23,15 @@ from pimsyn.hw.schedule_problem import ScheduleError, ScheduleProblem, ScheduleR
 _LOAD_STORE = ("LD", "ST")
 
 
-def schedule_reference(problem: ScheduleProblem, op_cycles: Sequence[Sequence[int]]) -> ScheduleResult:
+def schedule_reference(
+    problem: ScheduleProblem, op_cycles: Sequence[Sequence[int]], *, layer_buffers: bool = False
+) -> ScheduleResult:
+    """Same contract as :func:`pimsyn.hw.schedule.schedule` (``layer_buffers`` adds the
+    per-layer IB and OB to the result)."""
     der = problem.derived
-    taus = [t.tolist() for t in der.check_cycles(op_cycles)]
+    taus = der.check_cycles(op_cycles)
     dag = _Dag(problem, taus)
-    return _run(problem, dag)
+    return _run(problem, dag, layer_buffers)
 
 
 class _Dag:
@@ -162,7 +166,7 @@ class _Scratchpad:
         return float(max(ib + ob for ib, ob in zip(self.input_buffer, self.output_buffer)))
 
 
-def _run(problem: ScheduleProblem, dag: _Dag) -> ScheduleResult:
+def _run(problem: ScheduleProblem, dag: _Dag, layer_buffers: bool) -> ScheduleResult:
     der = problem.derived
     noc_pairs = {frozenset(((a, der.ops[a][ka]), (b, der.ops[b][kb]))) for (a, ka), (b, kb) in der.noc_pairs}
     adc_pairs = {frozenset(pair) for pair in der.adc_pairs}
@@ -208,9 +212,13 @@ def _run(problem: ScheduleProblem, dag: _Dag) -> ScheduleResult:
         adc_bubbles += len(adc_victims)
         noc_bubbles += len(noc_victims)
         prev = started
+    extra = {}
+    if layer_buffers:
+        extra = dict(input_buffers=tuple(float(x) for x in pad.input_buffer),
+                     output_buffers=tuple(pad.output_buffer))
     return ScheduleResult(
         cycles=step, noc_bubbles=noc_bubbles, adc_bubbles=adc_bubbles,
-        buffer_elements=pad.elements(), nodes=dag.nodes,
+        buffer_elements=pad.elements(), nodes=dag.nodes, **extra,
     )
 
 
