@@ -20,8 +20,9 @@ Metropolis loop 3.3, neighbour moves 3.4) with these documented changes:
 * ``keep="best"`` (default) returns the distinct states with the lowest energy seen over
   the whole run (the paper's "candidates with the lowest energy-function values");
   ``keep="final"`` returns the chains' final states like the reference, duplicates removed.
-* Everything random comes from the ``rng`` argument; all chains advance together as one
-  (chains, layers) array per iteration.
+* Everything random comes from the ``rng`` argument (drawn in blocks). The chains are
+  advanced one move at a time on plain Python lists: a move touches a few scalars, where
+  numpy's per-call overhead would dominate (135 000 moves take ~0.85 s on AlexNet).
 """
 
 from __future__ import annotations
