@@ -20,8 +20,8 @@ import numpy as np
 from pimsyn.hw.allocation import (
     allocate_components, component_table, component_workloads, min_power_w, sequential_sum,
 )
-from pimsyn.hw.config import HardwareConfig, HardwareError
-from pimsyn.hw.energy import EnergyBreakdown, inference_energy, used_crossbars
+from pimsyn.hw.config import HardwareConfig
+from pimsyn.hw.energy import EnergyBreakdown, component_energy_items, inference_energy, used_crossbars
 from pimsyn.hw.layers import CostNetwork, LayerState, compute_power_w
 from pimsyn.hw.memory import capacity_entry, memory_cost, memory_volumes
 from pimsyn.hw.placement import (
@@ -183,11 +183,25 @@ def _pipeline(cnet, hw, point, state, macros, partners, scheduler, schedule_api)
     plan = plan_macros(cnet, macros, partners)
     placement = place_macros(cnet, plan)
     traffic = noc_traffic(cnet, state, plan, placement, hw.data_res, hw.noc_bw_bits)
-    problem = _schedule_problem(api, cnet, state, plan, traffic, placement, bits)
     run = _Run()
     d = run.details
     d.update(plan=plan, placement=placement, traffic=traffic, bits=bits)
 
+    table = component_table(cnet, hw, point.dac_res, point.adc_res, bits)
+    workloads = component_workloads(cnet, state, hw.vfu_width)
+    p_min = min_power_w(cnet, plan, workloads, table)
+    d.update(table=table, workloads=workloads, min_power=p_min)
+    compute_power = point.compute_power_w
+    # Shortcut (same fitness as the reference): P_avail0 is largest with the least leaky
+    # scratchpad; if even that cannot hold P_min, no capacity can (5.7, 5.15) -> skip the DAG.
+    least_leak = min(spec.leak_power_w for spec in hw.memories.values())
+    best_avail = (compute_power - plan.total_macros * least_leak) - hw.noc_power_w
+    if p_min >= best_avail:
+        d.update(avail_power=best_avail)
+        return _infeasible(run, f"minimum power {p_min:.6g} W >= available {best_avail:.6g} W even with "
+                                f"the smallest scratchpad (one unit of every component per macro does not fit)")
+
+    problem = _schedule_problem(api, cnet, state, plan, traffic, placement, bits)
     tau_first = _op_cycles(traffic.ops, np.ones(cnet.num_layers), np.ones(cnet.num_layers),
                            np.ceil(traffic.tran_delay / 100.0), np.ceil(traffic.mrg_delay / 100.0))
     first = schedule(problem, tau_first)
@@ -198,13 +212,8 @@ def _pipeline(cnet, hw, point, state, macros, partners, scheduler, schedule_api)
         return _infeasible(run, f"scratchpad estimate {first_kb} KB exceeds the largest memory entry "
                                 f"({max(hw.memories)} KB)")
 
-    table = component_table(cnet, hw, point.dac_res, point.adc_res, bits)
-    workloads = component_workloads(cnet, state, hw.vfu_width)
     volumes = memory_volumes(cnet, state, traffic.input_split, traffic.dup_split, hw.data_res, hw.memory_bw_bits)
-    compute_power = point.compute_power_w
     unified = point.macro_setting == "unified"
-    p_min = min_power_w(cnet, plan, workloads, table)
-    d.update(table=table, workloads=workloads, min_power=p_min)
     result = first
     iterations = 0
     for iterations in range(1, MAX_CAPACITY_ITERATIONS + 1):
@@ -290,11 +299,6 @@ def _schedule_problem(api, cnet: CostNetwork, state: LayerState, plan, traffic, 
                                adc_conflicts=adc_conflicts)
 
 
-def _coordinate(pos: int, cols: int) -> tuple[int, int]:
-    row, col = serpentine_coordinates(np.asarray(pos), cols)
-    return int(row), int(col)
-
-
 def unified_macro_size(cnet: CostNetwork, hw: HardwareConfig, state: LayerState, gene_macros) -> int:
     """Spec 6 / B19: ceil((max_l ceil(X_l/c_l) - minsize)/stride)*stride + minsize, with
     minsize = max(default minimum, ceil(b*R/stride)*stride over the weight layers) (the
@@ -317,7 +321,7 @@ def _report(cnet: CostNetwork, hw: HardwareConfig, point: DesignPoint, state: La
     common = dict(
         ops=cnet.ops, mesh_rows=plan.rows, mesh_cols=plan.cols, total_macros=plan.total_macros,
         noc_conflicts=placement.noc_conflicts, power_budget_w=point.total_power_w,
-        first_pass_cycles=d["first"].cycles, first_pass_spm_kb=d["first_kb"],
+        first_pass_cycles=d["first"].cycles if "first" in d else 0, first_pass_spm_kb=d.get("first_kb", 0),
         min_power_w=d.get("min_power", 0.0), avail_power_w=d.get("avail_power", 0.0),
     )
     if not run.feasible:
@@ -335,40 +339,45 @@ def _report(cnet: CostNetwork, hw: HardwareConfig, point: DesignPoint, state: La
     xbars = used_crossbars(cnet, state)
     cols = plan.cols
     item_layer = cnet.item_layer.tolist()
+    units_list = units.tolist()
+    workload_list = workloads.tolist()
     per_layer_alloc: list[dict[str, int]] = [dict() for _ in range(cnet.num_layers)]
     per_layer_wl: list[dict[str, float]] = [dict() for _ in range(cnet.num_layers)]
-    for k, (lay, comp) in enumerate(zip(item_layer, cnet.item_component)):
-        per_layer_alloc[lay][comp] = int(units[k])
-        per_layer_wl[lay][comp] = float(workloads[k])
-    gene_pos = {int(l): g for g, l in enumerate(cnet.gene_layers)}
+    for lay, comp, n, wl in zip(item_layer, cnet.item_component, units_list, workload_list):
+        per_layer_alloc[lay][comp] = n
+        per_layer_wl[lay][comp] = wl
+    gene_of_layer = dict(zip(cnet.gene_layers.tolist(), plan.partners.tolist()))
+    gene_layers = cnet.gene_layers.tolist()
+    start = placement.run_start
+    rows_first, cols_first = serpentine_coordinates(start, cols)
+    rows_last, cols_last = serpentine_coordinates(start + placement.run_length - 1, cols)
+    rows_merge, cols_merge = serpentine_coordinates(placement.merge_pos, cols)
+    first = list(zip(rows_first.tolist(), cols_first.tolist()))
+    last = list(zip(rows_last.tolist(), cols_last.tolist()))
+    merge = list(zip(rows_merge.tolist(), cols_merge.tolist()))
+    columns = zip(
+        cnet.names, cnet.kinds, state.dup.tolist(), state.blocks.tolist(), plan.layer_gene_macros.tolist(),
+        plan.layer_macros.tolist(), xbars.tolist(), placement.tran_hops.tolist(), placement.mrg_hops.tolist(),
+        traffic.tran_delay.tolist(), traffic.mrg_delay.tolist(), traffic.input_split.tolist(),
+        traffic.dup_split.tolist(), mem.ld_latency_ns.tolist(), mem.st_latency_ns.tolist(), traffic.ops, tau,
+    )
     layers = []
-    for i in range(cnet.num_layers):
-        c = int(plan.layer_gene_macros[i])
-        weight = bool(cnet.is_weight[i])
-        partner = None
-        if weight and plan.partners[gene_pos[i]] >= 0:
-            partner = cnet.names[int(cnet.gene_layers[plan.partners[gene_pos[i]]])]
+    for i, (name, kind, dup, blocks, c, m, x, t_hops, m_hops, t_delay, m_delay, q, u, ld, st, ops, op_tau) in enumerate(columns):
+        weight = kind in ("conv", "fc")
+        partner_gene = gene_of_layer.get(i, -1)
+        partner = cnet.names[gene_layers[partner_gene]] if partner_gene >= 0 else None
         per_macro = {
             comp: (-(-n // c) if weight else n) for comp, n in per_layer_alloc[i].items() if comp != "DAC"
         }
-        start = int(placement.run_start[i])
         layers.append(LayerEvaluation(
-            name=cnet.names[i], kind=cnet.kinds[i], dup=int(state.dup[i]), blocks=int(state.blocks[i]),
-            macros=c, shared_macros=int(plan.layer_macros[i]), partner=partner,
+            name=name, kind=kind, dup=dup, blocks=blocks, macros=c, shared_macros=m, partner=partner,
             alloc=per_layer_alloc[i], per_macro=per_macro, workloads=per_layer_wl[i],
-            crossbars=int(xbars[i]), macro_size=(-(-int(xbars[i]) // c) if weight else 0),
-            first_macro=_coordinate(start, cols),
-            last_macro=_coordinate(start + int(placement.run_length[i]) - 1, cols),
-            merge_macro=_coordinate(int(placement.merge_pos[i]), cols),
-            tran_hops=int(placement.tran_hops[i]), mrg_hops=int(placement.mrg_hops[i]),
-            tran_delay=int(traffic.tran_delay[i]), mrg_delay=int(traffic.mrg_delay[i]),
-            input_split=int(traffic.input_split[i]), dup_split=int(traffic.dup_split[i]),
-            ld_latency_ns=float(mem.ld_latency_ns[i]), st_latency_ns=float(mem.st_latency_ns[i]),
-            ops=traffic.ops[i], op_cycles=tuple(tau[i]),
+            crossbars=x, macro_size=(-(-x // c) if weight else 0),
+            first_macro=first[i], last_macro=last[i], merge_macro=merge[i],
+            tran_hops=t_hops, mrg_hops=m_hops, tran_delay=t_delay, mrg_delay=m_delay,
+            input_split=q, dup_split=u, ld_latency_ns=ld, st_latency_ns=st, ops=ops, op_cycles=tuple(op_tau),
         ))
     # per-component energy split (same item order as the totals)
-    from pimsyn.hw.energy import component_energy_items
-
     static_items, dynamic_items = component_energy_items(cnet, state, workloads, units, table, latency)
     split = {}
     code = cnet.item_component_code

@@ -107,17 +107,18 @@ class _Result:
 class _GoldenCycles:
     """Stand-in for pimsyn.hw.schedule: first call -> first-pass cycles, later -> final."""
 
-    def __init__(self, first: int, final: int, buffer_elements: float) -> None:
+    def __init__(self, first: int, final: int, buffer_elements: float | list[float]) -> None:
         self.answers = [first, final]
-        self.buffer = buffer_elements
+        self.buffer = buffer_elements if isinstance(buffer_elements, list) else [buffer_elements]
         self.calls = 0
         self.LayerSchedule = lambda **kw: SimpleNamespace(**kw)
         self.ScheduleProblem = lambda **kw: SimpleNamespace(**kw)
 
     def schedule(self, problem, op_cycles):
         cycles = self.answers[min(self.calls, 1)]
+        buffer = self.buffer[min(self.calls, len(self.buffer) - 1)]
         self.calls += 1
-        return _Result(cycles, 0, 0, self.buffer)
+        return _Result(cycles, 0, 0, buffer)
 
     @staticmethod
     def scratchpad_kb(buffer_elements: float, data_res: int) -> int:
@@ -216,6 +217,27 @@ def test_infeasible_when_minimum_power_does_not_fit(alexnet):
     ev = evaluate(alexnet, HW, point, _state(alexnet, "B-hist"), GENE_MACROS, schedule_api=stub)
     assert not ev.feasible and ev.power_efficiency_gops_per_w == 0.0
     assert "minimum power" in ev.reason
+    assert stub.calls == 0  # hopeless with any scratchpad: the DAG is never scheduled
+
+
+def test_infeasible_after_the_capacity_grows(alexnet):
+    # P_comp = 7.0 W holds P_min = 4.53 W plus 64 macros of 64 KB (0.87 W) but not of 2048 KB
+    stub = _GoldenCycles(938, 1044, [34304, 600000])
+    point = DesignPoint(10.0, 0.3, 256, 2, 1, 9, "unified")
+    ev = evaluate(alexnet, HW, point, _state(alexnet, "B-hist"), GENE_MACROS, schedule_api=stub)
+    assert not ev.feasible and "minimum power" in ev.reason and stub.calls == 2
+
+
+def test_capacity_fixed_point_iterates(alexnet):
+    """First pass 64 KB, the second schedule needs 128 KB, the third confirms it: the energy
+    uses memory[128] (spec 5.15)."""
+    stub = _GoldenCycles(938, 1044, [34304, 40000])
+    ev = evaluate(alexnet, HW, DesignPoint(49, 0.3, 256, 2, 1, 9, "unified"), _state(alexnet, "B-hist"),
+                  GENE_MACROS, schedule_api=stub)
+    assert stub.calls == 3 and ev.capacity_iterations == 2
+    assert (ev.first_pass_spm_kb, ev.spm_kb) == (64, 128)
+    assert ev.energy_nj["memory_static"] == 64 * 26.961e-3 * ev.latency_ns
+    assert ev.avail_power_w == (34.3 - 64 * 26.961e-3) - 0.104
 
 
 def test_infeasible_when_the_scratchpad_exceeds_the_table(alexnet):
@@ -350,3 +372,19 @@ def crossbar_budget_of(cnet, total_power_w):
     from pimsyn.hw import crossbar_budget
 
     return crossbar_budget(HW, total_power_w, 0.3, 256, 2, cnet)
+
+
+def test_sharing_partner_placed_later_frozen(alexnet):
+    """conv2 shares its macros with FC3 (later in network order; A8/B17 fixed). Frozen
+    regression: the pair is placed once (M stays 64), FC3 (the smaller ADC user) gets no ADCs
+    (5.8 step 1) and the pair is passed to the scheduler as an ADC conflict."""
+    partners = [-1, 7, -1, -1, -1, -1, -1, -1]
+    ev = evaluate(alexnet, HW, DesignPoint(49, 0.3, 256, 2, 1, 9, "unified"), _state(alexnet, "A"),
+                  GENE_MACROS, partners)
+    assert ev.total_macros == 64
+    conv2, fc3 = ev.layers[2], ev.layers[11]
+    assert (conv2.partner, fc3.partner) == (fc3.name, conv2.name)
+    assert conv2.shared_macros == fc3.shared_macros == 14
+    assert fc3.alloc["ADC"] == 0 and conv2.alloc["ADC"] == 5614
+    assert ev.cycles == 1025
+    assert ev.power_efficiency_gops_per_w == pytest.approx(572.6700915460073, rel=REL)
