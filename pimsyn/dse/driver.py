@@ -268,10 +268,8 @@ def synthesize(net: Network, hw, options: SynthesisOptions) -> SynthesisResult:
             pool.shutdown()
         progress.close()
     winner = min(refined_configs, key=lambda c: (-c.fitness, c.order))
-    finalist_combos = {c.combo_index for c in finalists}
-    outcomes = [_with_refinement(o, refined_configs, finalist_combos) for o in outcomes]
-    evaluations = sum(o.evaluations for o in outcomes) + sum(
-        c.evaluations - f.evaluations for c, f in zip(refined_configs, finalists))
+    outcomes = [_with_refinement(o, list(zip(finalists, refined_configs))) for o in outcomes]
+    evaluations = sum(o.evaluations for o in outcomes)
     design = Design(
         network=net, hw=hw, total_power_w=options.total_power_w, rram_ratio=winner.rram_ratio,
         xbar_size=winner.xbar_size, cell_res=winner.cell_res, dac_res=winner.dac_res,
@@ -295,15 +293,16 @@ def _distinct(configs: list[Configuration]) -> list[Configuration]:
     return out
 
 
-def _with_refinement(outcome: ComboOutcome, refined: list[Configuration], finalist_combos: set[int]) -> ComboOutcome:
-    mine = [c for c in refined if c.combo_index == outcome.index]
+def _with_refinement(outcome: ComboOutcome, refinements: list[tuple[Configuration, Configuration]]) -> ComboOutcome:
+    """Fold the refine phase's (finalist, refined) pairs of this combination into its outcome."""
+    mine = [(before, after) for before, after in refinements if after.combo_index == outcome.index]
     if not mine:
         return outcome
-    best = min(mine, key=lambda c: (-c.fitness, c.order))
-    extra = sum(c.evaluations for c in mine)
+    best = min((after for _, after in mine), key=lambda c: (-c.fitness, c.order))
+    extra = sum(after.evaluations - before.evaluations for before, after in mine)
     better = best.fitness / 1e9 > outcome.best_gops_per_w
     return replace(
-        outcome, finalist=outcome.index in finalist_combos, evaluations=outcome.evaluations + extra,
+        outcome, finalist=True, evaluations=outcome.evaluations + extra,
         best_gops_per_w=max(outcome.best_gops_per_w, best.fitness / 1e9),
         best_dac_res=best.dac_res if better else outcome.best_dac_res,
         best_conv_dup=best.conv_dup if better else outcome.best_conv_dup,
