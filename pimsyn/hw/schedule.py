@@ -95,6 +95,11 @@ class _Segment:
         self.adc_pairs = adc_pairs
         self.noc_keys = sorted({key for pair in noc_pairs for key in pair})
         self.adc_layers = sorted({layer for pair in adc_pairs for layer in pair})
+        #: every layer shares its ADCs with at most one other layer (always so for designs
+        #: from macro plans, whose partners are symmetric): then ADC bursts never overlap
+        #: within a layer and conflicts are resolved a whole burst at a time
+        #: (:meth:`_FastTiming._adc_waits`)
+        self.adc_disjoint = len(self.adc_layers) == 2 * len(adc_pairs)
 
 
 def _segments(der: DerivedProblem) -> list[_Segment]:
@@ -256,35 +261,160 @@ class _FastTiming:
     def _resolve_segment(self, seg: _Segment) -> None:
         for layer in range(seg.lo, seg.hi + 1):
             self._compute_layer(layer)
+        self._conflict_cache = {}
         step = 0
         while True:
             step = self._next_conflict(seg, step)
             if step is None:
                 return
-            victims = self._adc_victims(seg, step) + self._noc_victims(seg, step)
-            first = min(layer for layer, *_ in victims)
-            for layer in range(first, seg.hi + 1):
-                self._compute_layer(layer)
+            hits = [key for key, (_, found) in self._conflict_cache.items() if found == step]
+            if seg.adc_disjoint:
+                horizon = self._horizon(hits, step)
+                victims = self._adc_waits([key[1] for key in hits if key[0] == "burst"], step, horizon)
+            else:
+                victims = self._adc_victims(seg, step)
+            if any(key[0] == "noc" for key in hits):
+                victims += self._noc_victims(seg, step)
+            self._update_after_victims(seg, {node[0] for node in victims})
+
+    def _horizon(self, hits: list, step: int) -> float:
+        """For a lone ADC conflict of a pair (a, b) at ``step``: the earliest other pending
+        conflict that could move a (its victim would be a or one of a's ancestors). Starts
+        of a up to that step are final (see :meth:`_adc_waits`)."""
+        if len(hits) != 1 or hits[0][0] != "burst":
+            return step
+        upstream = _ancestors(self.der)[hits[0][1][0][0]]
+        horizon = math.inf
+        for (kind, columns), (_, found) in self._conflict_cache.items():
+            if found is not None and step < found < horizon and any(
+                    layer in upstream for layer, _ in columns):
+                horizon = found
+        return horizon
+
+    def _update_after_victims(self, seg: _Segment, victim_layers: set[int]) -> None:
+        """Recompute the victims' layers and, downstream, only layers whose providers' starts
+        changed (a victim of step s only moves nodes that start after s); then drop the
+        cached conflict steps that the changes may have moved."""
+        if not victim_layers:
+            return
+        der = self.der
+        changed: dict[int, list[float]] = {}  # layer -> per op column, earliest start that moved
+        for layer in range(min(victim_layers), seg.hi + 1):
+            if layer not in victim_layers and not any(p in changed for p in der.providers[layer]):
+                continue
+            old = (self.est[layer], self._est_rows[layer], self._lp_tables[layer])
+            self._compute_layer(layer)
+            new = self.est[layer]
+            moved = old[0] != new
+            if not moved.any():
+                self.est[layer], self._est_rows[layer], self._lp_tables[layer] = old
+                continue
+            earliest = np.where(moved, np.minimum(old[0], new), np.iinfo(np.int64).max).min(axis=0)
+            changed[layer] = earliest.tolist()
+        cache = self._conflict_cache
+        for key in list(cache):
+            kind, columns = key
+            found = cache[key][1]
+            if kind == "adc":  # bit-level bounds: any change of its layers
+                if any(layer in changed or layer in victim_layers for layer, _ in columns):
+                    del cache[key]
+                continue
+            for layer, k in columns:
+                # a conflict at step f depends only on starts <= f
+                if layer in changed and (found is None or changed[layer][k] <= found):
+                    del cache[key]
+                    break
 
     def _next_conflict(self, seg: _Segment, after: int) -> int | None:
-        """Earliest step > after at which two conflicting ops run together and one starts."""
+        """Earliest step > after at which two conflicting ops run together and one starts.
+
+        Per conflict pair the answer is cached (see :meth:`_update_after_victims`): an
+        answer found for an earlier ``after`` that is still later than ``after`` stays exact.
+        """
         best = None
-        for (la, ka), (lb, kb) in seg.noc_pairs:
-            sa, sb = self.est[la][:, ka], self.est[lb][:, kb]
-            ta, tb = self.taus[la][ka], self.taus[lb][kb]
-            for starts, others, other_tau in ((sa, sb, tb), (sb, sa, ta)):
-                idx = others.searchsorted(starts, side="right") - 1
-                hit = (idx >= 0) & (others[np.maximum(idx, 0)] + other_tau > starts) & (starts > after)
-                if hit.any():
-                    found = int(starts[hit].min())
-                    best = found if best is None else min(best, found)
-        for la, lb in seg.adc_pairs:
+        der = self.der
+        kind = "burst" if seg.adc_disjoint else "adc"
+        keys = [("noc", pair) for pair in seg.noc_pairs]
+        keys += [(kind, ((a, der.op_index[a]["ADC"]), (b, der.op_index[b]["ADC"]))) for a, b in seg.adc_pairs]
+        for key in keys:
+            found = self._pair_conflict(key, after)
+            if found is not None and (best is None or found < best):
+                best = found
+        return best
+
+    def _pair_conflict(self, key: tuple, after: int) -> int | None:
+        cache = self._conflict_cache
+        hit = cache.get(key)
+        if hit is not None and (hit[1] is None or hit[1] > after):
+            return hit[1]
+        kind, ((la, ka), (lb, kb)) = key
+        if kind == "noc":
+            found = _first_overlap(self.est[la][:, ka], self.taus[la][ka],
+                                   self.est[lb][:, kb], self.taus[lb][kb], after)
+        elif kind == "burst":  # contiguous ADC bursts of B one-cycle bits
+            found = _first_overlap(self.est[la][:, ka], self.bits, self.est[lb][:, kb], self.bits, after)
+        else:
             common = np.intersect1d(self._bit_starts(la).ravel(), self._bit_starts(lb).ravel())
             common = common[common > after]
-            if common.size:
-                found = int(common[0])
-                best = found if best is None else min(best, found)
-        return best
+            found = int(common[0]) if common.size else None
+        cache[key] = (after, found)
+        return found
+
+    def _adc_waits(self, pairs: list, step: int, horizon: float) -> list[tuple]:
+        """Spec 5.13 ADC resolution at ``step`` for the ADC pairs ((a, ka), (b, kb)) that
+        conflict there, when no layer is in two sharing pairs.
+
+        Then at most one ADC bit of each layer runs per step, and a pair's two bursts meet
+        only when one of them starts: its bit 0 is lower than the running burst's bit, so it
+        yields (on equal bits 0 the later layer b yields). The running burst cannot be
+        stopped, so the victim is retried and bubbled at every step until that burst ends;
+        all those bubbles are made at once. If the victim is b and a's next burst starts
+        right then, b yields again (equal bits 0), and so on through a's train of
+        back-to-back bursts, as long as those starts are final: no other conflict is
+        pending before ``horizon``, and b's delay cannot move a (a precedes b), nor create
+        conflicts before the step b is released at.
+        """
+        bits = self.bits
+        victims = []
+        for (a, ka), (b, kb) in pairs:
+            starts_a, starts_b = self.est[a][:, ka], self.est[b][:, kb]
+            block_a = int(starts_a.searchsorted(step, side="right")) - 1
+            block_b = int(starts_b.searchsorted(step, side="right")) - 1
+            if block_a < 0 or block_b < 0:
+                continue
+            start_a, start_b = int(starts_a[block_a]), int(starts_b[block_b])
+            if start_a + bits <= step or start_b + bits <= step:
+                continue
+            if max(start_a, start_b) != step:
+                raise ScheduleError(f"ADC bursts of layers {a} and {b} overlap before step {step} "
+                                    f"(scheduler invariant)")
+            if start_b >= start_a:
+                victim, runner, runner_starts = (b, block_b, kb, 0), a, starts_a
+                train = [(block_a, start_a)]
+                end = start_a + bits
+                following = block_a + 1
+                while (following < len(starts_a) and end <= horizon
+                       and int(starts_a[following]) == end):
+                    train.append((following, end))
+                    end += bits
+                    following += 1
+                runner_k = ka
+            else:
+                victim, runner, runner_k = (a, block_a, ka, 0), b, kb
+                train = [(block_b, start_b)]
+                end = start_b + bits
+            layer, block, k, _ = victim
+            self._set_floor(layer, block, k, end)
+            order = self.order
+            attempt = step
+            for runner_block, runner_start in train:
+                for attempt in range(attempt, runner_start + bits):
+                    running_bit = (runner, runner_block, runner_k, attempt - runner_start)
+                    order.set_bubble(victim, Bubble(attempt, 0, ((victim, attempt), (running_bit, attempt)), order))
+                attempt = runner_start + bits
+            self.adc_bubbles += end - step
+            victims.append(victim)
+        return victims
 
     def _noc_victims(self, seg: _Segment, step: int) -> list[tuple]:
         """Spec 5.13 NoC resolution at ``step`` over the segment's TRAN/MRG entries."""
@@ -361,20 +491,24 @@ class _FastTiming:
             raise ScheduleError(f"conflict victim {node} did not start at step {step} (scheduler invariant)")
         layer, block, k, bit = node
         if bit == 0:
-            floor = self.floor.get(layer)
-            if floor is None:
-                floor = self.floor[layer] = np.zeros(self.est[layer].shape, dtype=np.int64)
-            floor[block, k] = step + 1
-            if k > 0:
-                self._first_floor_column[layer] = min(self._first_floor_column.get(layer, k), k)
-            else:
-                self._first_floor_column.setdefault(layer, len(self.der.ops[layer]))
+            self._set_floor(layer, block, k, step + 1)
         else:
             bit_floor = self.bit_floor.get(layer)
             if bit_floor is None:
                 bit_floor = self.bit_floor[layer] = np.zeros((self.der.blocks[layer], self.bits), dtype=np.int64)
             bit_floor[block, bit] = step + 1
         self.order.set_bubble(node, Bubble(step, kind, pair))
+
+    def _set_floor(self, layer: int, block: int, k: int, start: int) -> None:
+        """Bit 0 of op k of the block starts no earlier than ``start`` (its bubble's release)."""
+        floor = self.floor.get(layer)
+        if floor is None:
+            floor = self.floor[layer] = np.zeros(self.est[layer].shape, dtype=np.int64)
+        floor[block, k] = start
+        if k > 0:
+            self._first_floor_column[layer] = min(self._first_floor_column.get(layer, k), k)
+        else:
+            self._first_floor_column.setdefault(layer, len(self.der.ops[layer]))
 
     # -- node queries used by StepOrder ---------------------------------------------------
     def start(self, node) -> int:
@@ -622,6 +756,36 @@ def _output_events(der: DerivedProblem, layer: int) -> _OutputEvents | None:
         events = _OutputEvents(columns, values, hi_flags, der.problem.layers[layer].channels)
     cache[layer] = events
     return events
+
+
+def _first_overlap(starts_a: np.ndarray, tau_a: int, starts_b: np.ndarray, tau_b: int, after: int) -> int | None:
+    """Earliest start > after of an op of one column while an op of the other runs.
+
+    Both columns are increasing (inter-block delays are >= 1); an op started at t runs
+    during steps t .. t + tau - 1.
+    """
+    best = None
+    for starts, others, other_tau in ((starts_a, starts_b, tau_b), (starts_b, starts_a, tau_a)):
+        starts = starts[int(starts.searchsorted(after, side="right")):]
+        if not starts.size:
+            continue
+        idx = others.searchsorted(starts, side="right") - 1
+        hit = (idx >= 0) & (others[np.maximum(idx, 0)] + other_tau > starts)
+        if hit.any():
+            found = int(starts[hit.argmax()])
+            best = found if best is None else min(best, found)
+    return best
+
+
+def _ancestors(der: DerivedProblem) -> list[frozenset[int]]:
+    """Per layer: itself and every layer it depends on through provider edges."""
+    found = getattr(der, "_fast_ancestors", None)
+    if found is None:
+        found = []
+        for layer, provs in enumerate(der.providers):
+            found.append(frozenset({layer}).union(*(found[p] for p in provs)))
+        der._fast_ancestors = found
+    return found
 
 
 def _parent_block_lists(der: DerivedProblem) -> list[list[list[int]]]:

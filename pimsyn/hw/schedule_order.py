@@ -27,7 +27,6 @@ tied parents is resolved with an explicit stack.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from functools import cmp_to_key
 
 Node = tuple  # (layer, block, op position, bit)
@@ -35,19 +34,33 @@ Node = tuple  # (layer, block, op position, bit)
 TIED = object()
 
 
-@dataclass(eq=False)
 class Bubble:
     """A bubble created at ``step`` for a conflict victim.
 
     ``kind`` 0 = ADC victim, 1 = NoC victim (ADC bubbles are appended first). ``pair`` is
     the pair of Proc entries (node, start step) that was being examined when the victim
     was found: bubbles of one kind and step are ordered by that pair's Proc positions (the
-    i, j loop order of the conflict resolution).
+    i, j loop order of the conflict resolution). With ``order`` given, the two entries may
+    come in any order and are put in Proc order on first use (most bubbles are never
+    compared, so the fast scheduler does not pay for ordering their pairs).
     """
 
-    step: int
-    kind: int
-    pair: tuple
+    __slots__ = ("step", "kind", "_pair", "_order")
+
+    def __init__(self, step: int, kind: int, pair: tuple, order: "StepOrder | None" = None) -> None:
+        self.step = step
+        self.kind = kind
+        self._pair = pair
+        self._order = order
+
+    @property
+    def pair(self) -> tuple:
+        if self._order is not None:
+            first, second = self._pair
+            if not self._order.proc_before(first, second):
+                self._pair = (second, first)
+            self._order = None
+        return self._pair
 
 
 class StepOrder:
