@@ -16,6 +16,13 @@ The reference builds every node (layer, block, op, bit) and steps through time. 
   victims exactly as 5.13 does, give each a lower bound "start >= step + 1" (its bubble),
   recompute, repeat. Layers are processed in network order; layers tied together by
   cross-layer conflicts (and the layers between them) form a segment resolved jointly.
+  After each step only the victims' layers and the downstream layers whose starts really
+  moved are recomputed, and each pair's next conflict step is cached until a move reaches
+  it. ADC sharing (each layer in at most one pair, as macro plans make it) is resolved a
+  burst at a time: a layer's ADC bits form a contiguous burst of B one-cycle nodes, a
+  starting burst that meets the partner's running burst is retried until that burst ends
+  (through a train of back-to-back partner bursts when those starts are already final),
+  and all its bubbles are made at once (:meth:`_FastTiming._adc_waits`).
   Ties in the victim rule and the scratchpad bookkeeping need the reference's order of
   nodes within a step, which :mod:`pimsyn.hw.schedule_order` reproduces lazily.
 * **Scratchpad** (5.14): IB_l is order-independent (max over blocks); OB_p follows from
@@ -170,7 +177,6 @@ class _FastTiming:
             self.bit_tail.append([(k, (bits - 1) * tau[k]) for k in range(count) if is_bit[k] and bits > 1])
         self.est: list[np.ndarray | None] = [None] * der.num_layers
         self._est_rows: list[list | None] = [None] * der.num_layers  # est as lists, for StepOrder
-        self._lp_tables: list[list | None] = [None] * der.num_layers  # see unique_last_parent
         self.floor: dict[int, np.ndarray] = {}  # layer -> (n, K) lower bounds from bubbles
         self.bit_floor: dict[int, np.ndarray] = {}  # ADC layer -> (n, B) bit lower bounds
         self._first_floor_column: dict[int, int] = {}  # layer -> first op column k > 0 with a bound
@@ -237,7 +243,6 @@ class _FastTiming:
                 est[:, k] = np.maximum.accumulate(ready - ramp) + ramp
         self.est[layer] = est
         self._est_rows[layer] = None
-        self._lp_tables[layer] = None
 
     def _block_ramp(self, n: int) -> np.ndarray:
         ramp = self._ramps.get(n)
@@ -279,15 +284,17 @@ class _FastTiming:
 
     def _horizon(self, hits: list, step: int) -> float:
         """For a lone ADC conflict of a pair (a, b) at ``step``: the earliest other pending
-        conflict that could move a (its victim would be a or one of a's ancestors). Starts
-        of a up to that step are final (see :meth:`_adc_waits`)."""
+        conflict that could move a's ADC column (its victim would be an op that column
+        depends on). a's ADC starts up to that step are final (see :meth:`_adc_waits`)."""
         if len(hits) != 1 or hits[0][0] != "burst":
             return step
-        upstream = _ancestors(self.der)[hits[0][1][0][0]]
+        (a, ka), _ = hits[0][1]
+        upstream = _ancestors(self.der)[a]
         horizon = math.inf
         for (kind, columns), (_, found) in self._conflict_cache.items():
+            # a's ADC column waits for a's earlier ops and for every op of its ancestors
             if found is not None and step < found < horizon and any(
-                    layer in upstream for layer, _ in columns):
+                    (layer != a and layer in upstream) or (layer == a and k <= ka) for layer, k in columns):
                 horizon = found
         return horizon
 
@@ -302,12 +309,12 @@ class _FastTiming:
         for layer in range(min(victim_layers), seg.hi + 1):
             if layer not in victim_layers and not any(p in changed for p in der.providers[layer]):
                 continue
-            old = (self.est[layer], self._est_rows[layer], self._lp_tables[layer])
+            old = (self.est[layer], self._est_rows[layer])
             self._compute_layer(layer)
             new = self.est[layer]
             moved = old[0] != new
             if not moved.any():
-                self.est[layer], self._est_rows[layer], self._lp_tables[layer] = old
+                self.est[layer], self._est_rows[layer] = old
                 continue
             earliest = np.where(moved, np.minimum(old[0], new), np.iinfo(np.int64).max).min(axis=0)
             changed[layer] = earliest.tolist()
@@ -516,54 +523,43 @@ class _FastTiming:
             return node.step
         layer, block, k, bit = node
         if bit == 0:
-            rows = self._est_rows[layer]
-            if rows is None:
-                rows = self._est_rows[layer] = self.est[layer].tolist()
-            return rows[block][k]
+            return self._rows(layer)[block][k]
         if layer in self.bit_floor and self.der.op_index[layer].get("ADC") == k:
             return int(self._bit_starts(layer)[block, bit])
         return int(self.est[layer][block, k]) + bit * int(self.taus[layer][k])
 
     def unique_last_parent(self, node):
-        """The parent with the latest start if it is unique, None for a source, else TIED.
-
-        Looked up in a per-layer table computed with numpy on first use (and dropped when
-        the layer's starts are recomputed).
-        """
+        """The parent with the latest start if it is unique, None for a source, else TIED."""
         layer, block, k, bit = node
         if bit > 0:
             return (layer, block, k, bit - 1)
-        table = self._lp_tables[layer]
-        if table is None:
-            table = self._lp_tables[layer] = self._lp_table(layer)
-        code = table[block][k]
-        if code == 0:
-            return (layer, block, k - 1, 0)
-        if code == 1:
-            return (layer, block - 1, k, 0)
-        if code >= 2:
+        rows = self._rows(layer)
+        best, parent, tied = -1, None, False
+        if k > 0:
+            best, parent = rows[block][k - 1], (layer, block, k - 1, 0)
+        if block > 0:
+            start = rows[block - 1][k]
+            if start > best:
+                best, parent, tied = start, (layer, block - 1, k, 0), False
+            elif start == best:
+                tied = True
+        if k == 0:
             der = self.der
-            i = code - 2
-            p = der.providers[layer][i]
-            return (p, _parent_block_lists(der)[layer][i][block], len(der.ops[p]) - 1, 0)
-        return None if code == -2 else TIED
+            parent_lists = _parent_block_lists(der)[layer]
+            for i, p in enumerate(der.providers[layer]):
+                parent_block = parent_lists[i][block]
+                start = self._rows(p)[parent_block][-1]
+                if start > best:
+                    best, parent, tied = start, (p, parent_block, len(der.ops[p]) - 1, 0), False
+                elif start == best:
+                    tied = True
+        return TIED if tied else parent
 
-    def _lp_table(self, layer: int) -> list:
-        """Per (block, op): 0 op parent, 1 block parent, 2+i provider i, -1 tie, -2 none."""
-        der = self.der
-        est = self.est[layer]
-        n, count = est.shape
-        provs = der.providers[layer]
-        starts = np.full((2 + len(provs), n, count), -1, dtype=np.int64)
-        starts[0, :, 1:] = est[:, :-1]
-        starts[1, 1:, :] = est[:-1, :]
-        for i, (p, parent) in enumerate(zip(provs, der.parent_block[layer])):
-            starts[2 + i, :, 0] = self.est[p][parent, -1]
-        latest = starts.max(axis=0)
-        code = starts.argmax(axis=0)
-        code[(starts == latest).sum(axis=0) > 1] = -1
-        code[latest < 0] = -2
-        return code.tolist()
+    def _rows(self, layer: int) -> list:
+        rows = self._est_rows[layer]
+        if rows is None:
+            rows = self._est_rows[layer] = self.est[layer].tolist()
+        return rows
 
     def parents(self, node) -> list:
         layer, block, k, bit = node

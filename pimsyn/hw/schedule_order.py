@@ -57,10 +57,18 @@ class Bubble:
     def pair(self) -> tuple:
         if self._order is not None:
             first, second = self._pair
-            if not self._order.proc_before(first, second):
-                self._pair = (second, first)
-            self._order = None
+            self.set_order(self._order.proc_before(first, second))
         return self._pair
+
+    def set_order(self, in_order: bool) -> None:
+        """Fix the lazy pair: ``in_order`` tells whether the stored first entry is first."""
+        if not in_order:
+            self._pair = (self._pair[1], self._pair[0])
+        self._order = None
+
+    @property
+    def pair_known(self) -> bool:
+        return self._order is None
 
 
 class StepOrder:
@@ -160,7 +168,8 @@ class StepOrder:
         return result, None
 
     def _compare_step(self, a, a_step, b, b_step):
-        """One level of the comparison: (0, result), (1, node to resolve) or (2, next pair)."""
+        """One level of the comparison: (0, result), (1, node or lazy bubble to resolve) or
+        (2, next pair)."""
         timing = self.timing
         a_bubble, b_bubble = isinstance(a, Bubble), isinstance(b, Bubble)
         if a_bubble or b_bubble:
@@ -168,6 +177,12 @@ class StepOrder:
                 return 0, b_bubble  # normal nodes precede the step's bubbles
             if a.kind != b.kind:
                 return 0, a.kind < b.kind
+            # a lazy pair is put in Proc order through the explicit stack of _resolve
+            # (never by nested calls, whose depth would grow with the bubble chains)
+            if not a.pair_known:
+                return 1, a
+            if not b.pair_known:
+                return 1, b
             for ea, eb in zip(a.pair, b.pair):
                 if ea != eb:
                     break
@@ -209,12 +224,26 @@ class StepOrder:
         return parent, None
 
     def _resolve(self, node) -> None:
-        """Natural lp of a node with tied parents, resolving what it needs first."""
+        """Natural lp of a node with tied parents (or the Proc order of a lazy bubble pair),
+        resolving what it needs first."""
         stack = [node]
         memo = self.natural
         timing = self.timing
         while stack:
             top = stack[-1]
+            if isinstance(top, Bubble):
+                if not top.pair_known:
+                    (first, first_step), (second, second_step) = top._pair
+                    if first_step != second_step:
+                        top.set_order(first_step < second_step)
+                    else:
+                        in_order, needed = self._try_before(first, first_step, second, second_step)
+                        if needed is not None:
+                            stack.append(needed)
+                            continue
+                        top.set_order(in_order)
+                stack.pop()
+                continue
             if top in memo:
                 stack.pop()
                 continue

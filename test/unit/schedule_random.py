@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import numpy as np
 
 from pimsyn.hw.schedule import LayerSchedule, ScheduleProblem
@@ -11,27 +13,33 @@ def _out(size: int, kernel: int, stride: int, pad: int) -> int:
     return (size + 2 * pad - kernel) // stride + 1
 
 
-def _blocks(rng: np.random.Generator, pixels: int, min_blocks: int = 1) -> tuple[int, int]:
-    """(n, d): either from a random duplication, or a pool-style history n >= min_blocks."""
+def _blocks(rng: np.random.Generator, pixels: int, min_blocks: int = 1, dup_divisor: int = 2) -> tuple[int, int]:
+    """(n, d): either from a random duplication (d <= pixels / dup_divisor, at least 1-2),
+    or a pool-style history n >= min_blocks."""
     if rng.random() < 0.7:
-        dup = int(rng.integers(1, max(2, pixels // 2) + 1))
+        dup = int(rng.integers(1, max(2, pixels // dup_divisor) + 1))
         dup = min(dup, pixels)
         return -(-pixels // dup), dup
     blocks = int(rng.integers(min(min_blocks, pixels), pixels + 1))
     return blocks, -(-pixels // blocks)
 
 
-def random_problem(rng: np.random.Generator, *, max_layers: int = 6, square: bool = False):
-    """A random network: conv/pool chain with an optional residual eltwise and FC tail."""
+def random_problem(rng: np.random.Generator, *, max_layers: int = 6, square: bool = False,
+                   min_layers: int = 2, max_rows: int = 10, fc_tail: int = 0, dup_divisor: int = 2,
+                   max_stride: int = 2):
+    """A random network: conv/pool chain with an optional residual eltwise and FC tail
+    (``fc_tail`` forces that many FC layers at the end, after at least one other layer)."""
     specs = []  # (kind, rows, cols, channels, kernel, stride, pad0, providers)
-    rows = int(rng.integers(4, 11))
-    cols = rows if square else int(rng.integers(4, 11))
+    rows = int(rng.integers(4, max_rows + 1))
+    cols = rows if square else int(rng.integers(4, max_rows + 1))
     channels = int(rng.integers(1, 9))
-    count = int(rng.integers(2, max_layers + 1))
+    count = int(rng.integers(min_layers, max_layers + 1))
     for idx in range(count):
         prev = idx - 1
         choice = rng.random()
         if idx > 0 and specs[prev][0] == "fc":
+            kind = "fc"
+        elif idx > 0 and idx >= count - fc_tail:
             kind = "fc"
         elif idx == count - 1 and idx > 0 and rng.random() < 0.5:
             kind = "fc"
@@ -49,7 +57,7 @@ def random_problem(rng: np.random.Generator, *, max_layers: int = 6, square: boo
             specs.append(("eltwise", r, c, ch, (1, 1), (1, 1), (0, 0), (prev, prev - 1)))
             continue
         kh, kw = (int(rng.integers(1, 4)) for _ in range(2))
-        sh, sw = (int(rng.integers(1, 3)) for _ in range(2))
+        sh, sw = (int(rng.integers(1, max_stride + 1)) for _ in range(2))
         ph, pw = int(rng.integers(0, (kh - 1) // 2 + 1)), int(rng.integers(0, (kw - 1) // 2 + 1))
         if square:
             kw, sw, pw = kh, sh, ph
@@ -67,7 +75,7 @@ def random_problem(rng: np.random.Generator, *, max_layers: int = 6, square: boo
     for idx, (kind, r, c, ch, kernel, stride, pad, provs) in enumerate(specs):
         pixels = r * c
         floor_blocks = max([layers[p].blocks for p in provs], default=1)
-        blocks, dup = _blocks(rng, pixels, floor_blocks if kind in ("pool", "eltwise") else 1)
+        blocks, dup = _blocks(rng, pixels, floor_blocks if kind in ("pool", "eltwise") else 1, dup_divisor)
         if kind == "fc":
             blocks, dup = 1, 1
         body = {"conv": ("DAC", "ADC", "SHIFTADD", "ADDITION"), "fc": ("DAC", "ADC", "SHIFTADD", "ADDITION"),
@@ -97,6 +105,29 @@ def random_problem(rng: np.random.Generator, *, max_layers: int = 6, square: boo
             adc.add(frozenset((int(a), int(b))))
     problem = ScheduleProblem(layers=tuple(layers), bits=bits, noc_conflicts=frozenset(noc),
                               adc_conflicts=frozenset(adc))
+    return problem, random_cycles(rng, problem)
+
+
+def random_sharing_problem(rng: np.random.Generator):
+    """A longer random network (stride 1, so maps and block counts stay large; an FC tail
+    of 0-2 layers) whose ADC-sharing pairs are disjoint, as macro plans make them: the first
+    and the last conv (far apart), two FCs, or 1-2 random disjoint pairs."""
+    problem, _ = random_problem(rng, max_layers=9, min_layers=5, max_rows=16, fc_tail=int(rng.integers(0, 3)),
+                                square=bool(rng.random() < 0.5), dup_divisor=int(rng.choice([2, 8, 16])),
+                                max_stride=1)
+    weights = [i for i, layer in enumerate(problem.layers) if "ADC" in layer.ops]
+    convs = [i for i in weights if problem.layers[i].kind == "conv"]
+    fcs = [i for i in weights if problem.layers[i].kind == "fc"]
+    style = int(rng.integers(0, 3))
+    pairs: list[tuple[int, int]] = []
+    if style == 0 and len(convs) >= 2:
+        pairs = [(convs[0], convs[-1])]
+    elif style == 1 and len(fcs) >= 2:
+        pairs = [tuple(int(x) for x in rng.choice(fcs, size=2, replace=False))]
+    elif len(weights) >= 2:
+        order = [int(x) for x in rng.permutation(weights)]
+        pairs = list(zip(order[0::2], order[1::2]))[: int(rng.integers(1, 3))]
+    problem = replace(problem, adc_conflicts=frozenset(frozenset(pair) for pair in pairs))
     return problem, random_cycles(rng, problem)
 
 

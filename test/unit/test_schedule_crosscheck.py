@@ -8,9 +8,12 @@ across layers, and ADC-sharing pairs.
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import numpy as np
 import pytest
-from schedule_random import random_cycles, random_problem
+from schedule_designs import design_a
+from schedule_random import random_cycles, random_problem, random_sharing_problem
 
 from pimsyn.hw.schedule import schedule
 from pimsyn.hw.schedule_reference import schedule_reference
@@ -36,6 +39,34 @@ def test_longer_networks_match_oracle(seed):
     rng = np.random.default_rng(seed)
     problem, tau = random_problem(rng, max_layers=10, square=seed % 3 == 0)
     assert schedule(problem, tau) == schedule_reference(problem, tau)
+
+
+@pytest.mark.parametrize("block", range(4))
+def test_disjoint_adc_sharing_matches_oracle(block):
+    """Sharing pairs as macro plans make them (no layer in two pairs): the fast scheduler
+    resolves a whole ADC burst (and a train of back-to-back bursts) per conflict."""
+    bubbled = long_waits = 0
+    for seed in range(5000 + block * 25, 5000 + block * 25 + 25):
+        rng = np.random.default_rng(seed)
+        problem, tau = random_sharing_problem(rng)
+        expected = schedule_reference(problem, tau, layer_buffers=True)
+        assert schedule(problem, tau, layer_buffers=True) == expected, f"seed {seed}"
+        bubbled += expected.adc_bubbles > 0
+        long_waits += expected.adc_bubbles > 2 * problem.bits
+    assert bubbled >= 4 and long_waits >= 2
+
+
+# AlexNet design A (spec 8.3) cost layers: 0 conv1, 2 conv2, 4 conv3, 5 conv4, 6 conv5, 9-11 FCs
+@pytest.mark.parametrize("pairs", [
+    ((0, 6),), ((9, 10),), ((0, 6), (9, 10)), ((0, 2),), ((2, 5), (4, 11)), ((5, 6), (0, 10)),
+])
+def test_alexnet_sharing_matches_oracle(pairs):
+    problem, first, final = design_a()
+    problem = replace(problem, adc_conflicts=frozenset(frozenset(pair) for pair in pairs))
+    for tau in (first, final):
+        expected = schedule_reference(problem, tau, layer_buffers=True)
+        assert schedule(problem, tau, layer_buffers=True) == expected
+        assert schedule(problem, tau).buffer_elements == expected.buffer_elements
 
 
 def test_problem_reused_with_new_cycles():
