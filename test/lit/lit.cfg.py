@@ -17,3 +17,10 @@ config.environment["PATH"] = os.pathsep.join([bin_dir, config.environment.get("P
 config.substitutions.append(("%python", sys.executable))
 config.substitutions.append(("%inputs", os.path.join(config.test_source_root, "Inputs")))
 config.substitutions.append(("%networks", os.path.join(config.test_source_root, "..", "data", "networks")))
+
+# The real ONNX Model Zoo graphs shipped inside the onnx package.
+import onnx  # noqa: E402
+
+config.substitutions.append(
+    ("%onnx_light", os.path.join(os.path.dirname(onnx.__file__), "backend", "test", "data", "light"))
+)
