@@ -7,6 +7,10 @@ problem-only precomputation, and a reused one) and of ``schedule_reference``. Th
 with ADC sharing (inter-layer macro sharing, paper Fig. 9): conv1 with conv5, FC1 with FC2,
 and both; and full ``pimsyn.hw.fitness`` evaluations of the same AlexNet design
 (macros [11,10,5,5,3,18,8,4], specified mode) without and with sharing partners.
+Last, ResNet-18 at 49 W, RatioRram 0.3 (NoC-heavy: hundreds to thousands of NoC bubbles
+per pass): the SA seed duplication and random initial genes (seeded); per schedule pass
+cycles, bubbles and the times of ``schedule`` and ``schedule_reference``, then the time
+of a whole ``evaluate``.
 """
 
 from __future__ import annotations
@@ -24,9 +28,15 @@ sys.path.insert(0, str(ROOT / "test" / "unit"))
 from schedule_designs import design_a, design_b_hist  # noqa: E402
 
 from pimsyn.frontend.network_json import load_network_json  # noqa: E402
-from pimsyn.hw import DesignPoint, apply_duplication, cost_network, fitness, load_hardware  # noqa: E402
+from pimsyn.hw import (  # noqa: E402
+    DesignPoint, adc_resolution, apply_duplication, cost_network, crossbar_budget, evaluate, fitness, load_hardware,
+)
 from pimsyn.hw.schedule import schedule  # noqa: E402
 from pimsyn.hw.schedule_reference import schedule_reference  # noqa: E402
+from pimsyn.search.duplication import initial_seed  # noqa: E402
+from pimsyn.search.duplication_problem import DuplicationProblem  # noqa: E402
+from pimsyn.search.partition_mutation import initial_gene  # noqa: E402
+from pimsyn.search.partition_space import MacroSizeRange, PartitionProblem  # noqa: E402
 
 
 def _times(call, repeats: int) -> list[float]:
@@ -93,10 +103,43 @@ def _fitness(repeats: int) -> None:
         print(f"fitness AlexNet, {label:22s} {_fmt(times)}")
 
 
+def _resnet18(repeats: int, genes: int = 4) -> None:
+    hw = load_hardware()
+    cnet = cost_network(load_network_json(ROOT / "test" / "data" / "networks" / "resnet18.json"), hw, 256, 2)
+    budget = crossbar_budget(hw, 49, 0.3, 256, 2, cnet)
+    conv_dup = initial_seed(DuplicationProblem.from_cost_network(cnet), budget.conv_crossbars)
+    state = apply_duplication(cnet, conv_dup)
+    sizes = MacroSizeRange(hw.evolution.min_macro_size, hw.evolution.max_macro_size, hw.evolution.macro_size_stride)
+    partition = PartitionProblem.from_cost_network(cnet, conv_dup, mode="specified", sizes=sizes)
+    point = DesignPoint(49, 0.3, 256, 2, 1, adc_resolution(256, 2, 1), "specified")
+    rng = __import__("numpy").random.default_rng(2024)
+    for gene in range(genes):
+        macros, partners = initial_gene(partition, rng)
+        calls = []
+
+        def recording(problem, tau):
+            calls.append((problem, tau))
+            return schedule(problem, tau)
+
+        evaluate(cnet, hw, point, state, macros, partners, scheduler=recording)
+        for tag, (problem, tau) in enumerate(calls):
+            result = schedule(problem, tau)
+            fast = _times(lambda: schedule(replace(problem), tau), max(5, repeats // 20))
+            oracle = _times(lambda: schedule_reference(problem, tau), 3)
+            same = "==" if schedule_reference(problem, tau) == result else "!="
+            print(f"ResNet-18 gene {gene} pass {tag}: cycles {result.cycles:5d} NoC bubbles {result.noc_bubbles:4d} "
+                  f"(fast {same} oracle)")
+            print(f"    schedule (fresh problem)   {_fmt(fast)}")
+            print(f"    schedule_reference         {_fmt(oracle)}")
+        times = _times(lambda: evaluate(cnet, hw, point, state, macros, partners), max(5, repeats // 20))
+        print(f"    evaluate ({len(calls)} passes)       {_fmt(times)}")
+
+
 def main(repeats: int = 200) -> None:
     _schedules(repeats)
     _sharing(repeats)
     _fitness(repeats)
+    _resnet18(repeats)
 
 
 if __name__ == "__main__":

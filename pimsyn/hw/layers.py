@@ -160,7 +160,11 @@ def cost_network(net: Network, hw: HardwareConfig, xbar_size: int, cell_res: int
     for idx, (pos, node) in enumerate(layer_nodes):
         names.append(node.name)
         kinds.append(node.kind)
-        post = [_COSTED_POST_OPS[p] for p in node.post_ops + tuple(extra_post.get(idx, ())) if p in _COSTED_POST_OPS]
+        # Each costed activation kind once per layer: a layer whose output reaches several
+        # activations (DenseNet: a map read by many concat+ReLU consumers) applies it once
+        # per output; the reference would list RELU once per path (docs/cost-model.md).
+        post = list(dict.fromkeys(
+            _COSTED_POST_OPS[p] for p in node.post_ops + tuple(extra_post.get(idx, ())) if p in _COSTED_POST_OPS))
         ops_lists.append(("LD",) + _BASE_OPS[node.kind] + tuple(post) + ("ST",))
         providers.append(tuple(p for p in reach[pos] if p != idx) if node.inputs else ())
         if len(node.shape) == 4:

@@ -23,6 +23,11 @@ The reference builds every node (layer, block, op, bit) and steps through time. 
   starting burst that meets the partner's running burst is retried until that burst ends
   (through a train of back-to-back partner bursts when those starts are already final),
   and all its bubbles are made at once (:meth:`_FastTiming._adc_waits`).
+  Segments whose only conflicts are NoC pairs on first/last ops (TRAN/MRG, the usual case)
+  are instead simulated in time order over the conflicting nodes only, with every other
+  node computed row by row as soon as its inputs are final, and a victim's whole wait
+  behind running transfers made at once (:mod:`pimsyn.hw.schedule_noc`); the path above
+  remains for segments with ADC pairs or conflicts on middle ops.
   Ties in the victim rule and the scratchpad bookkeeping need the reference's order of
   nodes within a step, which :mod:`pimsyn.hw.schedule_order` reproduces lazily.
 * **Scratchpad** (5.14): IB_l is order-independent (max over blocks); OB_p follows from
@@ -39,6 +44,7 @@ from typing import Sequence
 
 import numpy as np
 
+from pimsyn.hw.schedule_noc import NocSegment, noc_segment_eligible
 from pimsyn.hw.schedule_order import TIED, Bubble, StepOrder
 from pimsyn.hw.schedule_problem import (
     BIT_LEVEL_OPS, DerivedProblem, LayerSchedule, ScheduleError, ScheduleProblem, ScheduleResult,
@@ -264,6 +270,9 @@ class _FastTiming:
 
     # -- conflicts --------------------------------------------------------------------------
     def _resolve_segment(self, seg: _Segment) -> None:
+        if noc_segment_eligible(self.der, seg):
+            NocSegment(self, seg, _parent_block_lists(self.der)).run()
+            return
         for layer in range(seg.lo, seg.hi + 1):
             self._compute_layer(layer)
         self._conflict_cache = {}

@@ -26,9 +26,12 @@ def _blocks(rng: np.random.Generator, pixels: int, min_blocks: int = 1, dup_divi
 
 def random_problem(rng: np.random.Generator, *, max_layers: int = 6, square: bool = False,
                    min_layers: int = 2, max_rows: int = 10, fc_tail: int = 0, dup_divisor: int = 2,
-                   max_stride: int = 2):
+                   max_stride: int = 2, eltwise_prob: float = 0.2, noc_op_prob: float = 0.6,
+                   cross_pair_prob: float = 0.15, noc_max_cycles: int = 4):
     """A random network: conv/pool chain with an optional residual eltwise and FC tail
-    (``fc_tail`` forces that many FC layers at the end, after at least one other layer)."""
+    (``fc_tail`` forces that many FC layers at the end, after at least one other layer).
+    ``noc_op_prob``: chance of a TRAN (with providers) and of a MRG per layer;
+    ``cross_pair_prob``: chance that two TRAN/MRG keys of different layers conflict."""
     specs = []  # (kind, rows, cols, channels, kernel, stride, pad0, providers)
     rows = int(rng.integers(4, max_rows + 1))
     cols = rows if square else int(rng.integers(4, max_rows + 1))
@@ -43,9 +46,9 @@ def random_problem(rng: np.random.Generator, *, max_layers: int = 6, square: boo
             kind = "fc"
         elif idx == count - 1 and idx > 0 and rng.random() < 0.5:
             kind = "fc"
-        elif idx >= 2 and choice < 0.2 and specs[prev][1:3] == specs[prev - 1][1:3] and specs[prev][0] != "fc":
+        elif idx >= 2 and choice < eltwise_prob and specs[prev][1:3] == specs[prev - 1][1:3] and specs[prev][0] != "fc":
             kind = "eltwise"
-        elif idx > 0 and choice < 0.45:
+        elif idx > 0 and choice < eltwise_prob + 0.25:
             kind = "pool"
         else:
             kind = "conv"
@@ -81,8 +84,8 @@ def random_problem(rng: np.random.Generator, *, max_layers: int = 6, square: boo
         body = {"conv": ("DAC", "ADC", "SHIFTADD", "ADDITION"), "fc": ("DAC", "ADC", "SHIFTADD", "ADDITION"),
                 "pool": ("POOL",), "eltwise": ("ELTWISE",)}[kind]
         post = ("RELU",) if rng.random() < 0.3 else ()
-        tran = ("TRAN",) if provs and rng.random() < 0.6 else ()
-        mrg = ("MRG",) if rng.random() < 0.6 else ()
+        tran = ("TRAN",) if provs and rng.random() < noc_op_prob else ()
+        mrg = ("MRG",) if rng.random() < noc_op_prob else ()
         q = int(rng.integers(1, 4))
         u = int(rng.integers(1, 4))
         layers.append(LayerSchedule(
@@ -95,7 +98,7 @@ def random_problem(rng: np.random.Generator, *, max_layers: int = 6, square: boo
     for a in range(len(keys)):
         for b in range(a + 1, len(keys)):
             same_layer = keys[a][0] == keys[b][0]
-            if rng.random() < (0.7 if same_layer else 0.15):
+            if rng.random() < (0.7 if same_layer else cross_pair_prob):
                 noc.add(frozenset((keys[a], keys[b])))
     weight_layers = [i for i, layer in enumerate(layers) if "ADC" in layer.ops]
     adc = set()
@@ -105,7 +108,17 @@ def random_problem(rng: np.random.Generator, *, max_layers: int = 6, square: boo
             adc.add(frozenset((int(a), int(b))))
     problem = ScheduleProblem(layers=tuple(layers), bits=bits, noc_conflicts=frozenset(noc),
                               adc_conflicts=frozenset(adc))
-    return problem, random_cycles(rng, problem)
+    return problem, random_cycles(rng, problem, noc_max_cycles)
+
+
+def random_noc_problem(rng: np.random.Generator):
+    """A NoC-heavy residual network, as ResNets make them: long stride-1 chains with
+    eltwise joins, TRAN/MRG on almost every layer, many conflict pairs across layers and
+    TRAN/MRG durations up to 12 cycles (long waits behind a running transfer)."""
+    return random_problem(rng, max_layers=8, min_layers=5, max_rows=10, square=bool(rng.random() < 0.5),
+                          dup_divisor=int(rng.choice([2, 8, 16])), max_stride=1, eltwise_prob=0.4,
+                          noc_op_prob=0.9, cross_pair_prob=float(rng.choice([0.3, 0.6])),
+                          noc_max_cycles=int(rng.choice([4, 12])))
 
 
 def random_sharing_problem(rng: np.random.Generator):
@@ -131,13 +144,15 @@ def random_sharing_problem(rng: np.random.Generator):
     return problem, random_cycles(rng, problem)
 
 
-def random_cycles(rng: np.random.Generator, problem: ScheduleProblem) -> list[list[int]]:
+def random_cycles(rng: np.random.Generator, problem: ScheduleProblem, noc_max_cycles: int = 4) -> list[list[int]]:
     shared_adc = {layer for pair in problem.adc_conflicts for layer in pair}
     out = []
     for idx, layer in enumerate(problem.layers):
         row = []
         for op in layer.ops:
-            if op in ("LD", "ST", "TRAN", "MRG"):
+            if op in ("TRAN", "MRG"):
+                row.append(int(rng.integers(1, noc_max_cycles + 1)))
+            elif op in ("LD", "ST"):
                 row.append(int(rng.integers(1, 5)))
             elif op == "ADC" and idx in shared_adc:
                 row.append(1)

@@ -45,9 +45,9 @@ def test_stage_pipeline_gives_a_valid_design(path):
     power = _power_that_fits(net, hw)
     module = network_to_module(net)
     PassPipeline((
-        DuplicatePass(total_power=power, ratio=RATIO, xbar=XBAR, cell_res=CELL_RES, effort=0.02, candidates=1),
+        DuplicatePass(total_power=power, ratio=RATIO, xbar=XBAR, cell_res=CELL_RES, strategy="uniform"),
         BuildDepsPass(),
-        PartitionPass(population=4, generations=1, macro_reuse=False),
+        PartitionPass(population=2, generations=0, macro_reuse=False),
         AllocatePass(),
         EvaluatePass(),
     )).apply(Context(), module)

@@ -13,9 +13,10 @@ from dataclasses import replace
 import numpy as np
 import pytest
 from schedule_designs import design_a
-from schedule_random import random_cycles, random_problem, random_sharing_problem
+from schedule_random import random_cycles, random_noc_problem, random_problem, random_sharing_problem
 
-from pimsyn.hw.schedule import schedule
+from pimsyn.hw.schedule import _segments, schedule
+from pimsyn.hw.schedule_noc import noc_segment_eligible
 from pimsyn.hw.schedule_reference import schedule_reference
 
 
@@ -39,6 +40,23 @@ def test_longer_networks_match_oracle(seed):
     rng = np.random.default_rng(seed)
     problem, tau = random_problem(rng, max_layers=10, square=seed % 3 == 0)
     assert schedule(problem, tau) == schedule_reference(problem, tau)
+
+
+@pytest.mark.parametrize("block", range(2))
+def test_noc_heavy_networks_match_oracle(block):
+    """Residual chains with TRAN/MRG nearly everywhere, many cross-layer NoC pairs and
+    transfers up to 12 cycles: the fast scheduler resolves a victim's whole wait behind
+    running transfers at once (pimsyn.hw.schedule_noc)."""
+    long_waits = whole_wait_segments = 0
+    for seed in range(7000 + block * 20, 7000 + block * 20 + 20):
+        rng = np.random.default_rng(seed)
+        problem, tau = random_noc_problem(rng)
+        expected = schedule_reference(problem, tau, layer_buffers=True)
+        assert schedule(problem, tau, layer_buffers=True) == expected, f"seed {seed}"
+        assert schedule(problem, tau).buffer_elements == expected.buffer_elements, f"seed {seed}"
+        long_waits += expected.noc_bubbles >= 30
+        whole_wait_segments += any(noc_segment_eligible(problem.derived, seg) for seg in _segments(problem.derived))
+    assert long_waits >= 8 and whole_wait_segments >= 8
 
 
 @pytest.mark.parametrize("block", range(4))
