@@ -32,8 +32,8 @@ class SearchBudget:
             sa_chains=10,
             candidates=scaled(4, 1),
             screen_population=scaled(8, 2),
-            finalists=scaled(4, 1),
+            finalists=scaled(3, 1),
             population=40,
-            generations=scaled(60, 2),
-            patience=scaled(12, 3),
+            generations=scaled(40, 2),
+            patience=scaled(8, 3),
         )
