@@ -25,8 +25,8 @@ from pimsyn.passes.design_state import hardware_for, remember_hardware_file, wri
 class DuplicatePass(ModulePass):
     name = "duplicate"
 
-    total_power: float = 49.0  # W
-    ratio: float = 0.3  # RatioRram
+    total_power: float | int = 49.0  # W (an integer like 49 is accepted too)
+    ratio: float | int = 0.3  # RatioRram
     xbar: int = 256
     cell_res: int = 2
     dac_res: int = 1
@@ -35,7 +35,7 @@ class DuplicatePass(ModulePass):
     seed: int = 1
     candidates: int = 10
     pick: int = 0  # which candidate (best first)
-    effort: float = 1.0
+    effort: float | int = 1.0
     config: str = ""  # hardware file ("" = bundled reference table)
 
     def apply(self, ctx: Context, op: ModuleOp) -> None:
@@ -45,19 +45,20 @@ class DuplicatePass(ModulePass):
         from pimsyn.search.duplication_baselines import no_duplication, woho_duplication
         from pimsyn.search.duplication_problem import DuplicationError, DuplicationProblem
 
+        total_power, ratio = float(self.total_power), float(self.ratio)
         if self.strategy not in ("sa", "woho", "uniform"):
             raise PassFailedException(f"duplicate: strategy must be sa, woho or uniform, got '{self.strategy}'")
         hw = hardware_for(op, self.config)
         remember_hardware_file(op, self.config)
         net = module_to_network(op)
         cnet = cost_network(net, hw, self.xbar, self.cell_res)
-        budget = crossbar_budget(hw, self.total_power, self.ratio, self.xbar, self.cell_res, cnet)
+        budget = crossbar_budget(hw, total_power, ratio, self.xbar, self.cell_res, cnet)
         problem = DuplicationProblem.from_cost_network(cnet)
         try:
             if budget.rejected:
                 needed = int(cnet.set_size[cnet.gene_layers].sum()) + 1
                 raise DuplicationError(
-                    f"{self.total_power:g} W x RatioRram {self.ratio:g} buys {budget.total_crossbars} crossbars "
+                    f"{total_power:g} W x RatioRram {ratio:g} buys {budget.total_crossbars} crossbars "
                     f"of {self.xbar}x{self.xbar}, the weights need {needed}"
                 )
             if self.strategy == "woho":
@@ -68,7 +69,7 @@ class DuplicatePass(ModulePass):
                 candidates = sa_filter(
                     problem, budget.conv_crossbars, rng=np.random.default_rng(self.seed), energy=self.energy,
                     alpha=hw.annealing.alpha, iters=hw.annealing.iterations, chains=hw.annealing.chains,
-                    sigma=hw.annealing.cooling, effort=self.effort, candidates=self.candidates,
+                    sigma=hw.annealing.cooling, effort=float(self.effort), candidates=self.candidates,
                 )
         except DuplicationError as err:
             raise PassFailedException(f"duplicate: {err}") from None
@@ -77,5 +78,5 @@ class DuplicatePass(ModulePass):
         state = apply_duplication(cnet, candidates[self.pick])
         ir_design.set_hw(op, HwAttr(self.xbar, self.cell_res, hw.weight_res, hw.data_res, self.dac_res,
                                     adc_resolution(self.xbar, self.cell_res, self.dac_res)))
-        ir_design.set_budget(op, BudgetAttr(self.total_power, self.ratio, budget.total_crossbars))
+        ir_design.set_budget(op, BudgetAttr(total_power, ratio, budget.total_crossbars))
         write_duplication(op, cnet, state)

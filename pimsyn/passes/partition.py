@@ -31,7 +31,7 @@ class PartitionPass(ModulePass):
     population: int = 40
     generations: int = 60
     patience: int = 12
-    effort: float = 1.0
+    effort: float | int = 1.0
     config: str = ""
 
     def apply(self, ctx: Context, op: ModuleOp) -> None:
@@ -60,7 +60,7 @@ class PartitionPass(ModulePass):
         result = evolve_partition(
             problem, lambda macros, partners: fitness(cnet, hw, point, state, macros, partners),
             rng=np.random.default_rng(self.seed), population=self.population,
-            generations=self.generations, patience=self.patience, effort=self.effort,
+            generations=self.generations, patience=self.patience, effort=float(self.effort),
         )
         if result.fitness <= 0:
             raise PassFailedException(
