@@ -98,3 +98,19 @@ def test_emit_reproduces_the_synthesized_files(tmp_path):
 def test_unknown_model_file_is_one_line(tmp_path):
     result = CliRunner().invoke(main, ["layers", str(tmp_path / "missing.onnx")])
     assert result.exit_code == 2 and "Traceback" not in result.output
+
+
+def test_synth_onnx_path_writes_the_network_json_like_the_reference(tmp_path):
+    import onnx
+
+    light = Path(onnx.__file__).parent / "backend" / "test" / "data" / "light" / "light_bvlc_alexnet.onnx"
+    before = light.read_bytes()
+    network = tmp_path / "models" / "alexnet.json"
+    network.parent.mkdir()
+    result = run(["synth", "--onnx_path", str(light), "--network", str(network), "--total_power", "49",
+                  "--ratios", "0.3", "--xbars", "256", "--cell-resolutions", "2", "--effort", "0.05",
+                  "--no-macro-reuse", "-q", "-o", str(tmp_path / "out")])
+    assert result.exit_code == 0, result.output
+    assert json.loads(network.read_text())["node_list"][0]["operation"] == "OP_INPUT"
+    assert light.read_bytes() == before  # the reference's frontend overwrites its input; ours never
+    assert (tmp_path / "out" / "accelerator.json").exists()
