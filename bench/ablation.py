@@ -50,8 +50,11 @@ def main() -> None:
             none, _ = run(name, args.power, args.effort, args.jobs, True, duplication="uniform")
             spec, _ = run(name, args.power, args.effort, args.jobs, False)
             unif, _ = run(name, args.power, args.effort, args.jobs, False, setting="unified")
-        except Exception as err:
-            print(f"{name:10} {err}")
+        except Exception as err:  # report and go on with the next network
+            import traceback
+
+            traceback.print_exc()
+            print(f"{name:10} failed: {err}")
             continue
         row = {"fig7": gain(sa, woho), "none": gain(sa, none), "fig8": gain(spec, unif), "fig9": gain(sa, spec)}
         for key, value in row.items():

@@ -26,8 +26,11 @@ The reference builds every node (layer, block, op, bit) and steps through time. 
   Segments whose only conflicts are NoC pairs on first/last ops (TRAN/MRG, the usual case)
   are instead simulated in time order over the conflicting nodes only, with every other
   node computed row by row as soon as its inputs are final, and a victim's whole wait
-  behind running transfers made at once (:mod:`pimsyn.hw.schedule_noc`); the path above
-  remains for segments with ADC pairs or conflicts on middle ops.
+  behind running transfers made at once (:mod:`pimsyn.hw.schedule_noc`). Segments with
+  ADC-sharing pairs (no layer in two) are simulated the same way, an ADC column being one
+  more conflict column whose victims wait a whole partner burst at once
+  (:mod:`pimsyn.hw.schedule_events`); the path above remains for segments where a layer
+  shares its ADCs with two layers, or NoC-only segments with conflicts on middle ops.
   Ties in the victim rule and the scratchpad bookkeeping need the reference's order of
   nodes within a step, which :mod:`pimsyn.hw.schedule_order` reproduces lazily.
 * **Scratchpad** (5.14): IB_l is order-independent (max over blocks); OB_p follows from
@@ -44,6 +47,7 @@ from typing import Sequence
 
 import numpy as np
 
+from pimsyn.hw.schedule_events import EventSegment, event_segment_eligible
 from pimsyn.hw.schedule_noc import NocSegment, noc_segment_eligible
 from pimsyn.hw.schedule_order import TIED, Bubble, StepOrder
 from pimsyn.hw.schedule_problem import (
@@ -56,6 +60,10 @@ __all__ = [
 ]
 
 _NEG = -(1 << 40)  # "no arrival" for the max-plus recurrence
+#: resolve segments with (disjoint) ADC-sharing pairs by time-ordered events
+#: (:mod:`pimsyn.hw.schedule_events`); False falls back to the step-by-step path, which
+#: stays for segments where a layer is in two sharing pairs
+EVENT_SEGMENTS = True
 
 
 def scratchpad_kb(buffer_elements: float, data_res: int) -> int:
@@ -272,6 +280,9 @@ class _FastTiming:
     def _resolve_segment(self, seg: _Segment) -> None:
         if noc_segment_eligible(self.der, seg):
             NocSegment(self, seg, _parent_block_lists(self.der)).run()
+            return
+        if EVENT_SEGMENTS and event_segment_eligible(self.der, seg):
+            EventSegment(self, seg, _parent_block_lists(self.der)).run()
             return
         for layer in range(seg.lo, seg.hi + 1):
             self._compute_layer(layer)
@@ -535,7 +546,8 @@ class _FastTiming:
             return self._rows(layer)[block][k]
         if layer in self.bit_floor and self.der.op_index[layer].get("ADC") == k:
             return int(self._bit_starts(layer)[block, bit])
-        return int(self.est[layer][block, k]) + bit * int(self.taus[layer][k])
+        # rows, not est: an event segment fills its rows first (schedule_events)
+        return self._rows(layer)[block][k] + bit * int(self.taus[layer][k])
 
     def unique_last_parent(self, node):
         """The parent with the latest start if it is unique, None for a source, else TIED."""

@@ -86,12 +86,20 @@ class StepOrder:
         self.timing = timing
         self.natural: dict = {}  # node -> lp from its DAG parents (None for a source)
         self.bubbles: dict = {}  # node -> {step: Bubble}
+        #: node -> [(first step, end step, make)]: bubbles of a whole wait, made on first use
+        #: by ``make(step)`` (most are never compared)
+        self.bubble_ranges: dict = {}
         #: (a, a_step, b, b_step) -> True/False, or the pair it reduces to (see _try_before)
         self.cache: dict = {}
 
     # -- public ---------------------------------------------------------------------------
     def set_bubble(self, node: Node, bubble: Bubble) -> None:
         self.bubbles.setdefault(node, {})[bubble.step] = bubble
+
+    def set_bubble_range(self, node: Node, first: int, end: int, make) -> None:
+        """The node is bubbled at every step first..end-1; ``make(step)`` builds the Bubble."""
+        if end > first:
+            self.bubble_ranges.setdefault(node, []).append((first, end, make))
 
     def before(self, a, b, a_step: int | None = None, b_step: int | None = None) -> bool:
         """True if attempt a precedes attempt b in ``A`` of their (common) start step.
@@ -214,6 +222,13 @@ class StepOrder:
         retries = self.bubbles.get(node)
         if retries is not None and step - 1 in retries:
             return retries[step - 1], None
+        ranges = self.bubble_ranges.get(node)
+        if ranges is not None:
+            for first, end, make in ranges:
+                if first < step <= end:
+                    bubble = make(step - 1)
+                    self.set_bubble(node, bubble)
+                    return bubble, None
         memo = self.natural
         if node in memo:
             return memo[node], None

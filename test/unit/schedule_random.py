@@ -160,3 +160,20 @@ def random_cycles(rng: np.random.Generator, problem: ScheduleProblem, noc_max_cy
                 row.append(int(rng.integers(1, 3)) if rng.random() < 0.3 else 1)
         out.append(row)
     return out
+
+
+def random_noc_sharing_problem(rng: np.random.Generator):
+    """A NoC-heavy residual network (:func:`random_noc_problem`) with 1-2 disjoint
+    ADC-sharing pairs as well (B >= 4, pairs mostly of neighbouring weight layers, whose
+    bursts come at similar rates): both conflict kinds in one segment, long NoC waits."""
+    problem, _ = random_noc_problem(rng)
+    weights = [i for i, layer in enumerate(problem.layers) if "ADC" in layer.ops]
+    if rng.random() < 0.6:
+        first = int(rng.integers(0, max(1, len(weights) - 1)))
+        pairs = [tuple(weights[first:first + 2])] if len(weights) >= 2 else []
+    else:
+        order = [int(x) for x in rng.permutation(weights)]
+        pairs = list(zip(order[0::2], order[1::2]))[: int(rng.integers(1, 3))]
+    problem = replace(problem, bits=int(rng.choice([4, 8])),
+                      adc_conflicts=frozenset(frozenset(pair) for pair in pairs))
+    return problem, random_cycles(rng, problem, int(rng.choice([4, 12])))
