@@ -147,9 +147,8 @@ def screen_combination(index: int, combo: tuple[float, int, int]) -> tuple[Combo
     crossbars = crossbar_budget(hw, options.total_power_w, ratio, xbar, cell_res, cnet)
     outcome = replace(outcome, crossbars=crossbars.total_crossbars)
     if crossbars.rejected:
-        needed = int(cnet.set_size[cnet.gene_layers].sum()) + 1
         return replace(outcome, status="skipped", reason=(
-            f"weights need {needed} crossbars, the budget buys {crossbars.total_crossbars}")), []
+            f"weights need {crossbars.needed_crossbars} crossbars, the budget buys {crossbars.total_crossbars}")), []
     candidates = _duplication_candidates(cnet, crossbars.conv_crossbars, index)
     configurations: list[Configuration] = []
     evaluations = 0
@@ -311,7 +310,7 @@ def _with_refinement(outcome: ComboOutcome, refinements: list[tuple[Configuratio
 
 def _no_design_error(net: Network, hw, options: SynthesisOptions, outcomes: list[ComboOutcome]) -> PimsynError:
     """Explain why nothing fits and which budget would (the smallest that holds the weights)."""
-    from pimsyn.hw import cost_network
+    from pimsyn.hw import cost_network, crossbar_budget
 
     if any(o.status == "infeasible" for o in outcomes):
         return ImpossibleBudgetError(
@@ -322,8 +321,8 @@ def _no_design_error(net: Network, hw, options: SynthesisOptions, outcomes: list
     for ratio, cell_res, xbar in options.space.combinations():
         if (xbar, cell_res) not in hw.crossbars:
             continue
-        cnet = cost_network(net, hw, xbar, cell_res)
-        crossbars = int(cnet.set_size[cnet.gene_layers].sum()) + 1
+        crossbars = crossbar_budget(hw, options.total_power_w, ratio, xbar, cell_res,
+                                    cost_network(net, hw, xbar, cell_res)).needed_crossbars
         needs.append((crossbars * hw.crossbar(xbar, cell_res).peak_power_w / ratio, crossbars, ratio, cell_res, xbar))
     if not needs:
         return ImpossibleBudgetError("the design space is empty for this hardware description")

@@ -119,6 +119,8 @@ class CrossbarBudget:
     fc_crossbars: int  # sum of FC set sizes (FCs have duplication 1)
     conv_crossbars: int  # N_conv = N_xb - fc_crossbars
     rejected: bool  # N_conv <= sum of conv set sizes (step 5)
+    needed_crossbars: int = 0  # smallest N_xb not rejected: all weight sets + one spare
+
 
 
 def cost_network(net: Network, hw: HardwareConfig, xbar_size: int, cell_res: int) -> CostNetwork:
@@ -342,6 +344,7 @@ def crossbar_budget(
         fc_crossbars=fc,
         conv_crossbars=conv,
         rejected=cnet is not None and conv <= conv_sets,
+        needed_crossbars=fc + conv_sets + 1 if cnet is not None else 0,
     )
 
 

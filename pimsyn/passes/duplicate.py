@@ -56,10 +56,9 @@ class DuplicatePass(ModulePass):
         problem = DuplicationProblem.from_cost_network(cnet)
         try:
             if budget.rejected:
-                needed = int(cnet.set_size[cnet.gene_layers].sum()) + 1
                 raise DuplicationError(
                     f"{total_power:g} W x RatioRram {ratio:g} buys {budget.total_crossbars} crossbars "
-                    f"of {self.xbar}x{self.xbar}, the weights need {needed}"
+                    f"of {self.xbar}x{self.xbar}, the weights need {budget.needed_crossbars}"
                 )
             if self.strategy == "woho":
                 candidates = [woho_duplication(problem, budget.conv_crossbars)]

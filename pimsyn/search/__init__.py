@@ -9,8 +9,6 @@ from pimsyn.search.duplication_problem import (
     DuplicationError,
     DuplicationProblem,
     check_budget,
-    conv_crossbar_budget,
-    fc_crossbars,
 )
 from pimsyn.search.gene import GeneError, decode_gene, encode_gene
 from pimsyn.search.partition import PartitionResult, evolve_partition
@@ -27,12 +25,10 @@ __all__ = [
     "SAResult",
     "check_budget",
     "computation_energy",
-    "conv_crossbar_budget",
     "decode_gene",
     "encode_gene",
     "eq4_energy",
     "evolve_partition",
-    "fc_crossbars",
     "initial_seed",
     "no_duplication",
     "ordering_ok",

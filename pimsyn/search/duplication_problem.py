@@ -130,22 +130,6 @@ class DuplicationProblem:
         )
 
 
-def fc_crossbars(network: Network, crossbar_size: int, cell_slices: int) -> int:
-    """Crossbars reserved for the FC layers (duplication 1, spec 2.2 step 4)."""
-    total = 0
-    for node in network.nodes:
-        if node.kind == "fc":
-            row_tiles = -(-node.weight_rows // crossbar_size)
-            col_tiles = -(-node.weight_cols // crossbar_size)
-            total += cell_slices * row_tiles * col_tiles
-    return total
-
-
-def conv_crossbar_budget(total_crossbars: int, fc_reserved: int) -> int:
-    """N_conv = N_xb - sum_FC set (spec 2.2 step 4); may be <= 0 (see :func:`check_budget`)."""
-    return int(total_crossbars) - int(fc_reserved)
-
-
 def check_budget(problem: DuplicationProblem, budget: int, *, fc_reserved: int = 0) -> None:
     """Spec 2.2 step 5: reject when N_conv <= sum set_i (no spare crossbar at duplication 1).
 

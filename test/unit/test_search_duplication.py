@@ -23,8 +23,6 @@ from pimsyn.search.duplication_problem import (
     DuplicationError,
     DuplicationProblem,
     check_budget,
-    conv_crossbar_budget,
-    fc_crossbars,
 )
 
 NETWORKS = Path(__file__).resolve().parents[1] / "data" / "networks"
@@ -51,8 +49,15 @@ def test_alexnet_layer_arrays_match_spec_8_1(alexnet, alexnet_problem):
     assert problem.out_cols.tolist() == [64, 192, 384, 256, 256]
     assert problem.row_tiles.tolist() == [2, 7, 7, 14, 9]
     assert problem.col_tiles.tolist() == [1, 1, 2, 1, 1]
-    assert fc_crossbars(alexnet, 256, 8) == 7168
-    assert conv_crossbar_budget(ALEXNET_TOTAL_CROSSBARS, 7168) == ALEXNET_CONV_BUDGET
+    # The FC reservation and the conv budget come from the cost model's Eq. 3 (one
+    # implementation for the searches and the evaluation).
+    from pimsyn.hw import cost_network, crossbar_budget, load_hardware
+
+    hw = load_hardware()
+    budget = crossbar_budget(hw, 49.0, 0.3, 256, 2, cost_network(alexnet, hw, 256, 2))
+    assert budget.total_crossbars == ALEXNET_TOTAL_CROSSBARS
+    assert budget.fc_crossbars == 7168
+    assert budget.conv_crossbars == ALEXNET_CONV_BUDGET
     assert problem.max_duplication(ALEXNET_CONV_BUDGET).tolist() == [295, 85, 43, 43, 66]
 
 
