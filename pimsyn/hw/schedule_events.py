@@ -239,24 +239,8 @@ class EventSegment(NocSegment):
 
     def _noc_step(self, step: int, batch: list) -> list:
         """NoC entries of ``step``, as :meth:`NocSegment._resolve_step` decides them."""
-        taus = self.timing.taus
-        running = self.running
         order = self.timing.order
-        free = []
-        waits = []
-        for entry in batch:
-            _, _, layer, block, k = entry
-            blockers = []
-            for other in self.partners[(layer, k)]:
-                state = running.get(other)
-                if state is not None:
-                    end = state[0] + taus[other[0]][other[1]]
-                    if end > step:
-                        blockers.append((state[0], end, (other[0], state[1], other[1], 0)))
-            if blockers:
-                waits.append((entry, self._bubble_wait((layer, block, k, 0), step, blockers, order)))
-            else:
-                free.append(entry)
+        free, waits = self._split_blocked(step, batch)
         victims = self._free_victims(step, free, order) if len(free) > 1 else ()
         for entry in free:
             if id(entry) in victims:

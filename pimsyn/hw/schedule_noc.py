@@ -184,7 +184,10 @@ class NocSegment:
                 raise ScheduleError(f"layer {layer} was not fully scheduled (scheduler invariant)")
             timing.est[layer] = np.array(self.rows[layer], dtype=np.int64)
 
-    def _resolve_step(self, step: int, batch: list) -> None:
+    def _split_blocked(self, step: int, batch: list) -> tuple[list, list]:
+        """Split the NoC entries starting at ``step`` into those free to start (or to play the
+        same-step rule among themselves) and those an older running op blocks, each with the
+        end of its whole wait (bubbles made at once)."""
         taus = self.timing.taus
         running = self.running
         order = self.timing.order
@@ -203,6 +206,12 @@ class NocSegment:
                 waits.append((entry, self._bubble_wait((layer, block, k, 0), step, blockers, order)))
             else:
                 free.append(entry)
+        return free, waits
+
+    def _resolve_step(self, step: int, batch: list) -> None:
+        running = self.running
+        order = self.timing.order
+        free, waits = self._split_blocked(step, batch)
         victims = self._free_victims(step, free, order) if len(free) > 1 else ()
         for entry in free:
             _, _, layer, block, k = entry
