@@ -278,7 +278,10 @@ class _FastTiming:
 
     # -- conflicts --------------------------------------------------------------------------
     def _resolve_segment(self, seg: _Segment) -> None:
-        if noc_segment_eligible(self.der, seg):
+        # A segment of one layer (its own TRAN-MRG pair, as every AlexNet layer) has few
+        # conflicts: the vectorised step path below beats the event simulation there. Both
+        # are exact; the choice is speed only.
+        if seg.hi > seg.lo and noc_segment_eligible(self.der, seg):
             NocSegment(self, seg, _parent_block_lists(self.der)).run()
             return
         if EVENT_SEGMENTS and event_segment_eligible(self.der, seg):
