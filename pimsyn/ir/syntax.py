@@ -119,6 +119,16 @@ def from_attr(kind: str, attr: Attribute | None) -> object:
 
 # ---- printing -------------------------------------------------------------------------
 
+def float_text(value: float) -> str:
+    """Shortest exact text of a float that the MLIR lexer reads back: its float literals need
+    a decimal point, which Python's repr leaves out of e.g. ``5e-324`` or ``1e+16``."""
+    text = repr(float(value))
+    if "e" in text and "." not in text.split("e")[0]:
+        mantissa, exponent = text.split("e")
+        text = f"{mantissa}.0e{exponent}"
+    return text
+
+
 def _value_text(kind: str, value: object) -> str:
     if kind == INT:
         return str(value)
@@ -129,7 +139,7 @@ def _value_text(kind: str, value: object) -> str:
     if kind == WORDS:
         return "[" + ", ".join(value) + "]"  # type: ignore[arg-type]
     if kind == FLOATS:
-        return "[" + ", ".join(repr(float(v)) for v in value) + "]"  # type: ignore[union-attr]
+        return "[" + ", ".join(float_text(v) for v in value) + "]"  # type: ignore[union-attr]
     if kind == RANGE:
         start, end = value  # type: ignore[misc]
         return str(start) if end == start + 1 else f"{start} to {end}"

@@ -122,3 +122,13 @@ def test_any_conv_node_round_trips(
 def test_node_to_op_sets_result_type():
     op = node_to_op(Node("x", "input", (), (1, 4096)), [])
     assert str(op.output.type) == "tensor<1x4096xi16>"
+
+
+@pytest.mark.parametrize("clip", [(0.0, 5e-324), (-1e16, 1e300), (-3.4e38, 3.4e38)])
+def test_clip_bounds_without_decimal_point_round_trip(clip):
+    # repr() writes 5e-324 and 1e+16 without a decimal point, which the MLIR lexer rejects;
+    # found by the hypothesis test above.
+    src = Node("x", "input", (), (1, 1, 9, 9))
+    conv = Node("conv", "conv", (0,), (1, 1, 5, 5), in_channels=1, out_channels=1, clip_range=clip)
+    net = Network("h", (src, conv))
+    assert module_to_network(parse_module(print_module(network_to_module(net)))) == net
