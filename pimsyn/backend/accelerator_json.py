@@ -5,7 +5,7 @@ power_efficiency (GOPS/W), dac_res, adc_res, macro_h, macro_w, spm_capacity, the
 per layer in network order keyed by the layer name. Unlike the reference, every field comes
 from the ONE design it describes (the reference takes its efficiency from one duplication
 candidate and its layer details from another, spec A3), and a final "metrics" key adds the
-numbers the reference does not write (`pimsyn.dse.metrics.metrics_dict`).
+numbers the reference does not write (`pimsyn.hw.metrics.metrics_dict`).
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ from __future__ import annotations
 import json
 
 from pimsyn.backend.errors import BackendError
-from pimsyn.dse.metrics import metrics_dict
+from pimsyn.hw.metrics import metrics_dict
 
 WEIGHT_KINDS = ("conv", "fc")
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from pimsyn.tools.errors import PimsynError
+from pimsyn.errors import PimsynError
 
 
 class BackendError(PimsynError):

@@ -1,9 +1,10 @@
-"""Every output file of a design: one text per target, and the whole output directory.
+"""Every output file of a design, lowered from its design.mlir module alone.
 
-Targets (`pimsyn emit --target`): accelerator-json (spec 6, plus metrics), pimcomp (the
-reference's small PIMCOMP file), pimcomp-config (a PIMCOMP-NN config.json), network-json
-(the network in PIMCOMP's wrapped form), report (Markdown), mlir (the design as IR, which
-`pimsyn emit` reads back).
+Targets (`pimsyn emit --target`, and `pimsyn-opt -t`): accelerator-json (spec 6, plus
+metrics), pimcomp (the reference's small PIMCOMP file), pimcomp-config (a complete
+PIMCOMP-NN config.json), network-json (the network in PIMCOMP's wrapped form), report
+(Markdown). `pimsyn synth` writes design.mlir first, parses it back and emits every other
+file from that module, so `pimsyn emit design.mlir --target T` writes the same bytes.
 
 Unlike the reference, the PIMCOMP file is written in both macro modes (specified mode
 takes the largest per-layer macro size, see `pimsyn.backend.pimcomp`).
@@ -12,17 +13,30 @@ takes the largest per-layer macro size, see `pimsyn.backend.pimcomp`).
 from __future__ import annotations
 
 import json
+import os
+import tempfile
 from collections.abc import Callable
 from pathlib import Path
 
+from xdsl.dialects.builtin import ModuleOp
+
 from pimsyn.backend.accelerator_json import accelerator_json_text
+from pimsyn.backend.design_view import read_design
 from pimsyn.backend.errors import BackendError
 from pimsyn.backend.pimcomp import pimcomp_config_json_text, pimcomp_json_text
-from pimsyn.backend.report import report_for_design, report_markdown
+from pimsyn.backend.report import report_markdown, search_summary
+from pimsyn.errors import PimsynError
 from pimsyn.frontend.network_json_export import network_to_json
-from pimsyn.tools.errors import PimsynError
 
-TARGETS = ("accelerator-json", "pimcomp", "pimcomp-config", "network-json", "report", "mlir")
+#: Emitters: target -> text of the file, from the design and evaluation records.
+EMITTERS: dict[str, Callable] = {
+    "accelerator-json": accelerator_json_text,
+    "pimcomp": pimcomp_json_text,
+    "pimcomp-config": pimcomp_config_json_text,
+    "network-json": lambda design, evaluation: json.dumps(network_to_json(design.network), indent=2) + "\n",
+    "report": report_markdown,
+}
+TARGETS = tuple(EMITTERS)
 #: File name of each target in the output directory of `pimsyn synth`.
 FILE_NAMES = {
     "mlir": "design.mlir",
@@ -34,67 +48,67 @@ FILE_NAMES = {
 }
 
 
-def _mlir_text(design, evaluation=None, hw_config_path=None) -> str:
-    from pimsyn.passes.design_state import design_to_module_text  # the IR side; imported on demand
-
-    return design_to_module_text(design, evaluation, str(hw_config_path) if hw_config_path else None)
-
-
-def network_json_text(design) -> str:
-    return json.dumps(network_to_json(design.network), indent=2) + "\n"
-
-
-def emit_text(design, target: str, *, evaluation=None, hw_config_path=None) -> str:
-    """The text of one output file of `design` (evaluated here unless `evaluation` is given;
-    `hw_config_path` is the hardware file the design was made with, recorded in the IR and
-    the report)."""
-    if target not in TARGETS:
+def emit_text(module: ModuleOp, target: str, records=None) -> str:
+    """The text of one output file of the design in `module` (a design.mlir module).
+    `records` (from `read_design`) saves reading the module again for several targets."""
+    if target not in EMITTERS:
         raise BackendError(f"unknown output target '{target}' (expected one of {', '.join(TARGETS)})")
-    if target == "mlir":
-        return _mlir_text(design, evaluation, hw_config_path)
-    if target == "network-json":
-        return network_json_text(design)
-    if evaluation is None:
-        evaluation = design.evaluate()
-    if target == "accelerator-json":
-        return accelerator_json_text(design, evaluation)
-    if target == "pimcomp":
-        return pimcomp_json_text(design, evaluation)
-    if target == "pimcomp-config":
-        return pimcomp_config_json_text(design, evaluation)
-    return report_for_design(design, evaluation, hw_config_path=hw_config_path)
+    design, evaluation = records or read_design(module)
+    return EMITTERS[target](design, evaluation)
+
+
+def write_text_atomic(path: Path, text: str) -> None:
+    """Write `text` to `path` through a temporary file in the same folder and a rename, so
+    a reader never sees a half-written file and a failure leaves the old file intact."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        umask = os.umask(0)
+        os.umask(umask)
+        os.fchmod(fd, 0o666 & ~umask)  # what open() would have given the file
+        with os.fdopen(fd, "w") as fh:
+            fh.write(text)
+        os.replace(tmp, path)
+    except BaseException:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+        raise
 
 
 def write_outputs(result, outdir, *, hw_config_path=None, accelerator_path=None, pimcomp_path=None) -> list[Path]:
     """Write every output file of a synthesis run into `outdir`; return the paths written.
 
-    `accelerator_path` puts the accelerator JSON there instead (the reference's --output);
-    `pimcomp_path` writes a copy of pimcomp.json there (the reference's --pimcomp). Each file
-    is written as soon as it is ready: when one emitter fails, the others are still written,
-    and the failure is raised afterwards (a user-level problem as one BackendError naming
-    every file that failed; anything else, a bug, re-raised as it is).
+    design.mlir is written first (the design, its physical design, schedule, metrics, the
+    hardware table and the search summary); every other file is emitted from the module
+    parsed back from that text. `accelerator_path` puts the accelerator JSON there instead
+    (the reference's --output); `pimcomp_path` writes a copy of pimcomp.json there (the
+    reference's --pimcomp). When one emitter fails the others are still written, and the
+    failure is raised afterwards (a user-level problem as one BackendError naming every
+    file that failed; anything else, a bug, re-raised as it is).
     """
+    from pimsyn.ir.context import parse_module
+    from pimsyn.passes.pipeline import design_to_module_text
+
     outdir = Path(outdir)
     outdir.mkdir(parents=True, exist_ok=True)
-    design, evaluation = result.design, result.evaluation
-    jobs: list[tuple[list[Path], Callable[[], str]]] = [
-        ([outdir / FILE_NAMES["mlir"]], lambda: _mlir_text(design, evaluation, hw_config_path)),
-        ([Path(accelerator_path) if accelerator_path else outdir / FILE_NAMES["accelerator-json"]],
-         lambda: accelerator_json_text(design, evaluation)),
-        ([outdir / FILE_NAMES["pimcomp"]] + ([Path(pimcomp_path)] if pimcomp_path else []),
-         lambda: pimcomp_json_text(design, evaluation)),
-        ([outdir / FILE_NAMES["pimcomp-config"]], lambda: pimcomp_config_json_text(design, evaluation)),
-        ([outdir / FILE_NAMES["network-json"]], lambda: network_json_text(design)),
-        ([outdir / FILE_NAMES["report"]], lambda: report_markdown(result, hw_config_path=hw_config_path)),
-    ]
-    written: list[Path] = []
+    mlir_path = outdir / FILE_NAMES["mlir"]
+    text = design_to_module_text(result.design, str(hw_config_path) if hw_config_path else None,
+                                 search_summary(result))
+    write_text_atomic(mlir_path, text)
+    written: list[Path] = [mlir_path]
+    records = read_design(parse_module(text, str(mlir_path)))
+    destinations = {
+        "accelerator-json": [Path(accelerator_path) if accelerator_path else outdir / FILE_NAMES["accelerator-json"]],
+        "pimcomp": [outdir / FILE_NAMES["pimcomp"]] + ([Path(pimcomp_path)] if pimcomp_path else []),
+    }
     failures: list[tuple[Path, BaseException]] = []
-    for paths, make_text in jobs:
+    for target in TARGETS:
+        paths = destinations.get(target, [outdir / FILE_NAMES[target]])
         try:
-            text = make_text()
+            content = emit_text(records[0].module, target, records)
             for path in paths:
-                path.parent.mkdir(parents=True, exist_ok=True)
-                path.write_text(text)
+                write_text_atomic(path, content)
                 written.append(path)
         except Exception as err:  # keep writing the other files; raised below
             failures.append((paths[0], err))

@@ -1,8 +1,9 @@
 """Files for the PIMCOMP-NN compiler (shared/docs/network-json-format.md, spec 6).
 
 `pimcomp_json` is the small file the reference writes with --pimcomp; nothing reads it, its
-values are meant to be copied into a PIMCOMP-NN config. `pimcomp_config_json` is that config,
-holding exactly the keys PIMCOMP-NN reads, so the compiler takes it unchanged.
+values are meant to be copied into a PIMCOMP-NN config. `pimcomp_config_json` is that config:
+PIMCOMP-NN's complete default with our values where our design decides them
+(`pimsyn.backend.pimcomp_config`), so the compiler and its simulator take it unchanged.
 
 The macro size ms: in unified mode the unified size (spec 6 / B19); in specified mode the
 macros differ per layer, and a PIMCOMP chip has one core size, so we take the largest
@@ -15,13 +16,7 @@ from __future__ import annotations
 import json
 import math
 
-from pimsyn.backend.accelerator_json import largest_macro_size, require_feasible
-from pimsyn.backend.errors import BackendError
-
-#: PIMCOMP-NN's layout holds at most this many cores (ChipH * ChipW).
-PIMCOMP_MAX_CORES = 1000
-#: PIMCOMP-NN reads adc_count as its arithmetic precision (bits), 16.
-PIMCOMP_ADC_COUNT = 16
+from pimsyn.backend.accelerator_json import WEIGHT_KINDS, largest_macro_size, require_feasible
 
 
 def _ceil_sqrt(value: int) -> int:
@@ -59,33 +54,33 @@ def logical_crossbars_per_core(design, evaluation) -> int:
     crossbars (one 16-bit weight per cell) and gets the cell precision separately, so one of
     its crossbars stands for R of ours: ceil(ms / R), rounded up so no weights are lost.
     """
-    slices = int(design.cost_network.weight_slices)
-    return -(-largest_macro_size(design, evaluation) // slices)
+    return -(-largest_macro_size(design, evaluation) // int(design.weight_slices))
+
+
+def pimcomp_core(design, evaluation):
+    """Our values for PIMCOMP-NN's config: one core per macro, layout = the macro mesh, the
+    largest macro's crossbars, DACs and ADCs (a PIMCOMP chip has one core type)."""
+    from pimsyn.backend.pimcomp_config import PimcompCore
+
+    weight = [layer for layer in evaluation.layers if layer.kind in WEIGHT_KINDS]
+    dacs = max((-(-layer.alloc.get("DAC", 0) // layer.macros) for layer in weight if layer.macros), default=1)
+    adcs = max((layer.per_macro.get("ADC", 0) for layer in weight), default=1)
+    return PimcompCore(
+        cell_precision=design.cell_res, xbar_size=design.xbar_size,
+        xbar_array_count=max(1, logical_crossbars_per_core(design, evaluation)),
+        dac_resolution=design.dac_res, dac_count=max(1, dacs), adc_resolution=design.adc_res,
+        adc_count=max(1, adcs), mesh_rows=int(evaluation.mesh_rows), mesh_cols=int(evaluation.mesh_cols),
+        core_count=int(evaluation.total_macros),
+    )
 
 
 def pimcomp_config_json(design, evaluation) -> dict:
-    """A PIMCOMP-NN config (its config.json) for this accelerator: one core per macro,
-    layout = the macro mesh."""
+    """A complete PIMCOMP-NN config (every key of its default config.json,
+    `pimsyn.backend.pimcomp_config`) for this accelerator."""
+    from pimsyn.backend.pimcomp_config import pimcomp_config
+
     require_feasible(design, evaluation, "the PIMCOMP-NN config")
-    chip_h, chip_w = int(evaluation.mesh_rows), int(evaluation.mesh_cols)
-    if chip_h * chip_w > PIMCOMP_MAX_CORES:
-        raise BackendError(
-            f"the macro mesh is {chip_h}x{chip_w} = {chip_h * chip_w} cores but PIMCOMP-NN supports at most "
-            f"{PIMCOMP_MAX_CORES}"
-        )
-    return {
-        "chip_config": {
-            "core_config": {
-                "matrix_config": {
-                    "cell_precision": design.cell_res,
-                    "xbar_size": [design.xbar_size, design.xbar_size],
-                    "xbar_array_count": logical_crossbars_per_core(design, evaluation),
-                    "adc_count": PIMCOMP_ADC_COUNT,
-                },
-            },
-            "network_config": {"layout": [chip_h, chip_w]},
-        },
-    }
+    return pimcomp_config(pimcomp_core(design, evaluation))
 
 
 def pimcomp_json_text(design, evaluation) -> str:

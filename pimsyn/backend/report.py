@@ -11,23 +11,20 @@ from __future__ import annotations
 
 from pimsyn.backend.accelerator_json import WEIGHT_KINDS
 from pimsyn.backend.markdown import markdown_table
-from pimsyn.dse.metrics import design_point_line, energy_share_rows
+from pimsyn.hw.metrics import design_point_line, energy_share_rows
 
 
-def report_for_design(design, evaluation, *, hw_config_path=None) -> str:
-    """The report of one evaluated design (no search section): `pimsyn emit --target report`."""
-    return "\n".join(_design_sections(design, evaluation, hw_config_path)) + "\n"
-
-
-def report_markdown(result, *, hw_config_path=None) -> str:
-    """The full report of a synthesis run (`SynthesisResult`)."""
-    sections = _design_sections(result.design, result.evaluation, hw_config_path)
-    sections.append(_search_section(result))
+def report_markdown(design, evaluation) -> str:
+    """The report of a design read from design.mlir (`pimsyn.backend.design_view`), with the
+    design-space exploration section when the IR records the search (`pim.search`)."""
+    sections = _design_sections(design, evaluation, design.hw_file)
+    if evaluation.search:
+        sections.append(_search_section(evaluation.search))
     return "\n".join(sections) + "\n"
 
 
 def _design_sections(design, evaluation, hw_config_path) -> list[str]:
-    title = f"# PIMSYN accelerator for {design.network.name}\n"
+    title = f"# PIMSYN accelerator for {design.name}\n"
     sections = [title, _design_point_section(design, evaluation, hw_config_path)]
     if not evaluation.feasible:
         sections.append(f"## Result\n\nThe design is **infeasible**: {evaluation.reason}\n")
@@ -94,7 +91,7 @@ def _metrics_section(design, evaluation) -> str:
 
 def input_bit_slices(design) -> int:
     """B = ceil(data_res / dac_res): clock cycles one block needs on the crossbars (spec 8.1)."""
-    return -(-int(design.hw.data_res) // int(design.dac_res))
+    return -(-int(design.data_res) // int(design.dac_res))
 
 
 def period_share(design, evaluation, layer) -> float:
@@ -160,30 +157,49 @@ def _component_section(evaluation) -> str:
     return "## Peripheral components\n\n" + table + "\n"
 
 
-def _search_section(result) -> str:
+def _search_section(search: dict) -> str:
+    """The DSE summary `pimsyn synth` records in design.mlir (`pim.search`)."""
+    combos = search.get("combinations", [])
     rows = []
-    for o in result.outcomes:
+    for o in combos:
         rows.append((
-            o.index, f"{o.rram_ratio:g}", o.cell_res, o.xbar_size,
-            o.status + (f": {o.reason}" if o.reason else ""),
-            o.crossbars, f"{o.best_gops_per_w:.3f}" if o.best_gops_per_w else "-",
-            o.best_dac_res or "-", "yes" if o.finalist else "",
+            o["index"], f"{o['rram_ratio']:g}", o["cell_res"], o["xbar_size"],
+            o["status"] + (f": {o['reason']}" if o.get("reason") else ""),
+            o["crossbars"], f"{o['best_gops_per_w']:.3f}" if o["best_gops_per_w"] else "-",
+            o["best_dac_res"] or "-", "yes" if o["finalist"] else "",
         ))
     table = markdown_table(
         ("#", "RatioRram", "cell res", "xbar", "status", "crossbar budget", "best GOPS/W", "best DAC", "finalist"),
         rows, (True, True, True, True, False, True, True, True, False),
     )
     counts: dict[str, int] = {}
-    for o in result.outcomes:
-        counts[o.status] = counts.get(o.status, 0) + 1
-    opts = result.options
+    for o in combos:
+        counts[o["status"]] = counts.get(o["status"], 0) + 1
     totals = [
-        f"- combinations: {len(result.outcomes)} ("
+        f"- combinations: {len(combos)} ("
         + ", ".join(f"{n} {status}" for status, n in sorted(counts.items())) + ")",
-        f"- evaluations: {result.evaluations:,}",
-        f"- wall time: {result.wall_seconds:.1f} s",
-        f"- options: budget {opts.total_power_w:g} W, {opts.macro_setting} macros, macro reuse "
-        f"{'on' if opts.macro_reuse else 'off'}, duplication {opts.duplication}, seed {opts.seed}, "
-        f"effort {opts.effort:g}, jobs {opts.jobs}",
+        f"- evaluations: {search['evaluations']:,}",
+        f"- wall time: {search['wall_seconds']:.1f} s",
+        f"- options: budget {search['total_power_w']:g} W, {search['macro_setting']} macros, macro reuse "
+        f"{'on' if search['macro_reuse'] else 'off'}, duplication {search['duplication']}, seed {search['seed']}, "
+        f"effort {search['effort']:g}, jobs {search['jobs']}",
     ]
     return "## Design-space exploration\n\n" + table + "\n\n" + "\n".join(totals) + "\n"
+
+
+def search_summary(result) -> dict:
+    """What `pim.search` records of a synthesis run (`SynthesisResult`): JSON-ready."""
+    opts = result.options
+    return {
+        "total_power_w": float(opts.total_power_w), "macro_setting": opts.macro_setting,
+        "macro_reuse": bool(opts.macro_reuse), "duplication": opts.duplication, "seed": int(opts.seed),
+        "effort": float(opts.effort), "jobs": int(opts.jobs), "evaluations": int(result.evaluations),
+        "wall_seconds": float(result.wall_seconds),
+        "combinations": [
+            {"index": int(o.index), "rram_ratio": float(o.rram_ratio), "cell_res": int(o.cell_res),
+             "xbar_size": int(o.xbar_size), "status": o.status, "reason": o.reason or "",
+             "crossbars": int(o.crossbars), "best_gops_per_w": float(o.best_gops_per_w or 0.0),
+             "best_dac_res": int(o.best_dac_res or 0), "finalist": bool(o.finalist)}
+            for o in result.outcomes
+        ],
+    }

@@ -1,70 +1,14 @@
-"""A synthesized design: every decision needed to evaluate it, and nothing else.
-
-The reference tool writes an output that mixes two designs (spec A3): its efficiency comes
-from one duplication candidate and its layer details from another. Here a `Design` is the
-single source of every output file: the metrics are always recomputed from these fields.
-"""
+"""Build a `Design` (`pimsyn.hw.design`) from what a user gives: command-line options, the
+reference tool's accelerator JSON, or a design.mlir written by `pimsyn synth`."""
 
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass, field, replace
-from functools import cached_property
+from dataclasses import replace
 from pathlib import Path
 
-import numpy as np
-
-from pimsyn.model.network import Network
-from pimsyn.tools.errors import PimsynError
-
-
-@dataclass(frozen=True)
-class Design:
-    network: Network
-    hw: object  # pimsyn.hw.config.HardwareConfig
-    total_power_w: float
-    rram_ratio: float
-    xbar_size: int
-    cell_res: int
-    dac_res: int
-    adc_res: int
-    macro_setting: str
-    conv_dup: tuple[int, ...]  # weight duplication per conv layer, conv order
-    macros: tuple[int, ...]  # macros per weight layer, gene order (convs then FCs)
-    partners: tuple[int, ...]  # gene index of the sharing partner, -1 for none
-    macro_reuse: bool = True
-    seed: int | None = None
-    extra: dict = field(default_factory=dict, compare=False)  # search statistics for reports
-
-    @cached_property
-    def cost_network(self):
-        from pimsyn.hw import cost_network
-
-        return cost_network(self.network, self.hw, self.xbar_size, self.cell_res)
-
-    @cached_property
-    def point(self):
-        from pimsyn.hw import DesignPoint
-
-        return DesignPoint(
-            total_power_w=self.total_power_w, rram_ratio=self.rram_ratio, xbar_size=self.xbar_size,
-            cell_res=self.cell_res, dac_res=self.dac_res, adc_res=self.adc_res,
-            macro_setting=self.macro_setting,
-        )
-
-    @cached_property
-    def state(self):
-        from pimsyn.hw import apply_duplication
-
-        return apply_duplication(self.cost_network, np.asarray(self.conv_dup, dtype=np.int64))
-
-    def evaluate(self):
-        from pimsyn.hw import evaluate
-
-        return evaluate(
-            self.cost_network, self.hw, self.point, self.state,
-            np.asarray(self.macros, dtype=np.int64), np.asarray(self.partners, dtype=np.int64),
-        )
+from pimsyn.hw.design import Design
+from pimsyn.errors import PimsynError
 
 
 def _check_lengths(net_conv: int, net_weight: int, conv_dup, macros, partners) -> None:
@@ -155,7 +99,8 @@ def design_from_reference_json(net, hw, path, total_power_w: float, macro_settin
 
 
 def design_from_module_file(path: str, config: str | None = None) -> Design:
-    """Read a design.mlir written by `pimsyn synth` back into a Design."""
+    """Read a design.mlir written by `pimsyn synth` back into a Design (its hardware from the
+    table embedded in the file, unless `config` names another hardware file)."""
     from pimsyn.passes.design_state import design_from_module
     from pimsyn.ir.context import read_module
 

@@ -25,11 +25,11 @@ from dataclasses import dataclass, replace
 import numpy as np
 
 from pimsyn.dse.budget import SearchBudget
-from pimsyn.dse.design import Design
+from pimsyn.hw.design import Design
 from pimsyn.dse.progress import Progress
 from pimsyn.dse.result import ComboOutcome, SynthesisOptions, SynthesisResult
 from pimsyn.model.network import Network
-from pimsyn.tools.errors import PimsynError
+from pimsyn.errors import PimsynError
 
 SCREEN, REFINE = 0, 1
 

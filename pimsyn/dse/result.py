@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from pimsyn.dse.design import Design
+from pimsyn.hw.design import Design
 from pimsyn.dse.space import DesignSpace
 
 

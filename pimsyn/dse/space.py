@@ -40,7 +40,7 @@ class DesignSpace:
         ]
 
     def validate(self) -> None:
-        from pimsyn.tools.errors import PimsynError
+        from pimsyn.errors import PimsynError
 
         for ratio in self.rram_ratios:
             if not 0.0 < ratio < 1.0:

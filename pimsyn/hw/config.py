@@ -130,9 +130,13 @@ class HardwareConfig:
         except KeyError:
             raise HardwareError(f"no component table '{name}' in {self.source}") from None
 
+    def as_dict(self) -> dict[str, Any]:
+        """The description in the reference format (a fresh copy of the dict it was read from)."""
+        return _thaw(self.raw)
+
     def to_json(self) -> str:
         """Re-emit the description in the reference format (the dict it was read from)."""
-        return json.dumps(_thaw(self.raw), indent=4)
+        return json.dumps(self.as_dict(), indent=4)
 
 
 def adc_resolution(xbar_size: int, cell_res: int, dac_res: int) -> int:

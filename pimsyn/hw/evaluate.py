@@ -79,6 +79,13 @@ class LayerEvaluation:
     st_latency_ns: float
     ops: tuple[str, ...]
     op_cycles: tuple[int, ...]
+    # placement as serpentine macro ids (spec 5.2): the run the layer's dataflow uses
+    run_start: int = 0
+    run_length: int = 1
+    merge_pos: int = 0
+    transfer_bytes: int = 0  # bytes one consumer macro receives per block (spec 5.5 words x w/8)
+    merge_bytes: int = 0  # bytes one macro sends to the merge point per block
+    op_starts: tuple[int, ...] = ()  # start cycle of block 0 (bit 0) of each op (spec 5.13)
 
 
 @dataclass(frozen=True)
@@ -158,7 +165,8 @@ def evaluate(
     ``schedule_api`` replaces the whole schedule module (LayerSchedule, ScheduleProblem,
     schedule, scratchpad_kb), for tests.
     """
-    run = _pipeline(cnet, hw, point, state, macros, partners, scheduler, schedule_api)
+    run = _pipeline(cnet, hw, point, state, macros, partners, scheduler, schedule_api,
+                    op_starts=scheduler is None and schedule_api is None)
     return _report(cnet, hw, point, state, run)
 
 
@@ -171,7 +179,7 @@ def fitness(
     return _pipeline(cnet, hw, point, state, macros, partners, scheduler, schedule_api).fitness
 
 
-def _pipeline(cnet, hw, point, state, macros, partners, scheduler, schedule_api) -> _Run:
+def _pipeline(cnet, hw, point, state, macros, partners, scheduler, schedule_api, op_starts: bool = False) -> _Run:
     if (point.xbar_size, point.cell_res) != (cnet.xbar_size, cnet.cell_res):
         raise ValueError(
             f"design point has S={point.xbar_size}, rho={point.cell_res} but the cost network was built for "
@@ -227,7 +235,7 @@ def _pipeline(cnet, hw, point, state, macros, partners, scheduler, schedule_api)
         clock = alloc.clock_ns
         tau = _op_cycles(traffic.ops, np.ceil(mem.ld_latency_ns / clock), np.ceil(mem.st_latency_ns / clock),
                          np.ceil(traffic.tran_delay / clock), np.ceil(traffic.mrg_delay / clock))
-        result = schedule(problem, tau)
+        result = schedule(problem, tau, op_starts=True) if op_starts else schedule(problem, tau)
         new_kb = api.scratchpad_kb(result.buffer_elements, hw.data_res)
         new_capacity = capacity_entry(hw, new_kb)
         d.update(alloc=alloc, tau=tau, last_kb=new_kb)
@@ -361,6 +369,12 @@ def _report(cnet: CostNetwork, hw: HardwareConfig, point: DesignPoint, state: La
         traffic.tran_delay.tolist(), traffic.mrg_delay.tolist(), traffic.input_split.tolist(),
         traffic.dup_split.tolist(), mem.ld_latency_ns.tolist(), mem.st_latency_ns.tolist(), traffic.ops, tau,
     )
+    word_bytes = hw.data_res / 8
+    transfer_bytes = np.ceil(traffic.transfer_words * word_bytes).astype(np.int64).tolist()
+    merge_bytes = np.ceil(traffic.merge_words * word_bytes).astype(np.int64).tolist()
+    starts = getattr(d["result"], "op_starts", ()) or [()] * cnet.num_layers
+    run_start, run_length = placement.run_start.tolist(), placement.run_length.tolist()
+    merge_pos = placement.merge_pos.tolist()
     layers = []
     for i, (name, kind, dup, blocks, c, m, x, t_hops, m_hops, t_delay, m_delay, q, u, ld, st, ops, op_tau) in enumerate(columns):
         weight = kind in ("conv", "fc")
@@ -376,6 +390,8 @@ def _report(cnet: CostNetwork, hw: HardwareConfig, point: DesignPoint, state: La
             first_macro=first[i], last_macro=last[i], merge_macro=merge[i],
             tran_hops=t_hops, mrg_hops=m_hops, tran_delay=t_delay, mrg_delay=m_delay,
             input_split=q, dup_split=u, ld_latency_ns=ld, st_latency_ns=st, ops=ops, op_cycles=tuple(op_tau),
+            run_start=run_start[i], run_length=run_length[i], merge_pos=merge_pos[i],
+            transfer_bytes=transfer_bytes[i], merge_bytes=merge_bytes[i], op_starts=tuple(starts[i]),
         ))
     # per-component energy split (same item order as the totals)
     static_items, dynamic_items = component_energy_items(cnet, state, workloads, units, table, latency)

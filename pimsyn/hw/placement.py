@@ -68,6 +68,8 @@ class Traffic:
     inputs_per_macro: np.ndarray  # ipm = ceil(input_channel/q), 1 for pool/eltwise
     merge_flits: np.ndarray
     transfer_flits: np.ndarray
+    merge_words: np.ndarray  # data words one macro sends to the merge point per block (dpm * C)
+    transfer_words: np.ndarray  # data words one consumer macro receives per block
     tran_delay: np.ndarray  # D^T = T-hops + F^T (NoC cycles); 0 when no TRAN op
     mrg_delay: np.ndarray  # D^M = M-hops + F^M; 0 when no MRG op
     ops: tuple[tuple[str, ...], ...]  # [TRAN]? LD ... ST [MRG]?
@@ -276,4 +278,4 @@ def noc_traffic(cnet: CostNetwork, state: LayerState, plan: MacroPlan, placement
         (("TRAN",) if t else ()) + base + (("MRG",) if g else ())
         for base, t, g in zip(cnet.base_ops, has_tran.tolist(), has_mrg.tolist())
     )
-    return Traffic(q, u, dpm, ipm, merge_flits, transfer_flits, tran_delay, mrg_delay, ops)
+    return Traffic(q, u, dpm, ipm, merge_flits, transfer_flits, dpm * C, words, tran_delay, mrg_delay, ops)

@@ -78,12 +78,14 @@ def scratchpad_kb(buffer_elements: float, data_res: int) -> int:
 
 
 def schedule(
-    problem: ScheduleProblem, op_cycles: Sequence[Sequence[int]], *, layer_buffers: bool = False
+    problem: ScheduleProblem, op_cycles: Sequence[Sequence[int]], *, layer_buffers: bool = False,
+    op_starts: bool = False,
 ) -> ScheduleResult:
     """Cycle count, bubbles and scratchpad need of one DAG schedule (spec 5.12-5.14).
 
     With ``layer_buffers`` the result also lists IB_l and OB_l of every layer; without it
-    only Z is exact (layers that cannot reach the maximum are bounded, not replayed).
+    only Z is exact (layers that cannot reach the maximum are bounded, not replayed). With
+    ``op_starts`` it lists, per layer and op, the cycle block 0 (bit 0) of that op starts.
     """
     der = problem.derived
     taus = der.check_cycles(op_cycles)
@@ -97,6 +99,11 @@ def schedule(
     else:
         buffer_elements = timing.buffer_elements()
         extra = {}
+    if op_starts:
+        extra["op_starts"] = tuple(
+            tuple(timing.start((layer, 0, k, 0)) for k in range(len(der.ops[layer])))
+            for layer in range(der.num_layers)
+        )
     return ScheduleResult(
         cycles=timing.cycles(), noc_bubbles=timing.noc_bubbles, adc_bubbles=timing.adc_bubbles,
         buffer_elements=float(buffer_elements), nodes=der.nodes, **extra,

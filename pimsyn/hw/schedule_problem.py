@@ -86,6 +86,7 @@ class ScheduleResult:
     nodes: int  # DAG nodes, bubbles not counted
     input_buffers: tuple[float, ...] = ()  # IB_l per layer (elements)
     output_buffers: tuple[int, ...] = ()  # OB_l per layer (elements)
+    op_starts: tuple[tuple[int, ...], ...] = ()  # per layer, per op: start cycle of block 0, bit 0
 
 
 class DerivedProblem:

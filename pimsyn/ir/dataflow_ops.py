@@ -28,7 +28,7 @@ from __future__ import annotations
 
 from typing import ClassVar
 
-from xdsl.dialects.builtin import ArrayAttr, DenseArrayBase, IntegerAttr, ModuleOp, StringAttr, UnitAttr
+from xdsl.dialects.builtin import ArrayAttr, DenseArrayBase, FloatAttr, IntegerAttr, ModuleOp, StringAttr, UnitAttr
 from xdsl.ir import Attribute, Block, Region
 from xdsl.irdl import (
     IRDLOperation,
@@ -47,13 +47,16 @@ from xdsl.utils.exceptions import VerifyException
 
 from pimsyn.ir import syntax
 from pimsyn.ir.attributes import RangeAttr
-from pimsyn.ir.syntax import INT, INT_ARRAYS, RANGE, WORD, Field
+from pimsyn.ir.syntax import FLOAT, INT, INT_ARRAYS, INTS, RANGE, WORD, Field
 from pimsyn.ir.types import TokenType
 
 ALU_OPS = ("shiftadd", "add", "pool", "relu", "sigmoid", "eltwise")
 
 _INDEX_FIELDS = (Field("cnt", RANGE), Field("bit", RANGE, default=(0, 1)))
-_TAIL_FIELDS = (Field("parent_blocks", INT_ARRAYS, required=False),)
+#: written by the `schedule` pass: the cycle block 0 (bit 0) starts and the op's latency in
+#: clock cycles per block (per bit for the bit-level ops), spec 5.11/5.13
+_SCHEDULE_FIELDS = (Field("start", INT, required=False), Field("latency", INT, required=False))
+_TAIL_FIELDS = (*_SCHEDULE_FIELDS, Field("parent_blocks", INT_ARRAYS, required=False))
 _VEC = Field("vec_width", INT)
 
 
@@ -69,6 +72,8 @@ class DataflowOp(IRDLOperation):
     cnt = prop_def(RangeAttr)
     bit = prop_def(RangeAttr)
     parent_blocks = opt_prop_def(ArrayAttr[DenseArrayBase])
+    start = opt_prop_def(IntegerAttr)
+    latency = opt_prop_def(IntegerAttr)
     token = result_def(TokenType)
 
     @property
@@ -82,6 +87,14 @@ class DataflowOp(IRDLOperation):
 
     def param(self, key: str) -> int:
         return self.properties[key].value.data  # type: ignore[attr-defined]
+
+    def optional_param(self, key: str) -> int | None:
+        attr = self.properties.get(key)
+        return attr.value.data if attr is not None else None  # type: ignore[attr-defined]
+
+    def ints(self, key: str) -> tuple[int, ...] | None:
+        attr = self.properties.get(key)
+        return tuple(attr.get_values()) if attr is not None else None  # type: ignore[attr-defined]
 
     def parent_block_rows(self) -> tuple[tuple[int, ...], ...]:
         if self.parent_blocks is None:
@@ -97,6 +110,10 @@ class DataflowOp(IRDLOperation):
         for key in self.POSITIVE:
             if self.param(key) < 1:
                 self._fail(f"{key} must be >= 1, got {self.param(key)}")
+        for key in ("start", "latency"):
+            value = self.optional_param(key)
+            if value is not None and value < 0:
+                self._fail(f"{key} must be >= 0, got {value}")
         for i, row in enumerate(self.parent_block_rows()):
             if len(row) != self.cnt.size:
                 self._fail(
@@ -205,32 +222,63 @@ class StoreOp(DataflowOp):
     vec_width = prop_def(IntegerAttr)
 
 
+def _check_macro_ids(op: DataflowOp, keys: tuple[str, ...]) -> None:
+    for key in keys:
+        ids = op.ints(key)
+        if ids is not None and (not ids or min(ids) < 0):
+            op._fail(f"{key} must list macro ids >= 0, got {list(ids)}")
+
+
 @irdl_op_definition
 class MergeOp(DataflowOp):
-    """Gather the partial outputs of a layer's ``macro_num`` macros at its merge macro."""
+    """Gather the partial outputs of a layer's ``macro_num`` macros at its merge macro.
+
+    After placement: ``src`` the macros that send, ``dst`` the merge macro, ``bytes`` what
+    one source sends per block (spec 5.5: dpm * C words of w bits)."""
 
     name = "pim.merge"
-    FIELDS: ClassVar[tuple[Field, ...]] = (*_INDEX_FIELDS, Field("macro_num", INT), _VEC, *_TAIL_FIELDS)
-    POSITIVE: ClassVar[tuple[str, ...]] = ("macro_num", "vec_width")
+    FIELDS: ClassVar[tuple[Field, ...]] = (
+        *_INDEX_FIELDS, Field("macro_num", INT), _VEC, Field("src", INTS, required=False),
+        Field("dst", INTS, required=False), Field("bytes", INT), *_TAIL_FIELDS,
+    )
+    POSITIVE: ClassVar[tuple[str, ...]] = ("macro_num", "vec_width", "bytes")
     macro_num = prop_def(IntegerAttr)
     vec_width = prop_def(IntegerAttr)
+    src = opt_prop_def(DenseArrayBase)
+    dst = opt_prop_def(DenseArrayBase)
+    bytes = prop_def(IntegerAttr)
+
+    def verify_kind(self) -> None:
+        _check_macro_ids(self, ("src", "dst"))
+        dst = self.ints("dst")
+        if dst is not None and len(dst) != 1:
+            self._fail(f"dst must name the one merge macro, got {list(dst)}")
+        if (self.src is None) != (self.dst is None):
+            self._fail("src and dst are placed together: give both or neither")
 
 
 @irdl_op_definition
 class TransferOp(DataflowOp):
-    """Send a provider's outputs from macro ``src`` to macro ``dst`` over the NoC."""
+    """Send the providers' outputs over the NoC to the layer's macros.
+
+    After placement: ``src`` the merge macro of each provider (provider order), ``dst``
+    every macro the layer's dataflow runs on, ``bytes`` what one destination receives per
+    block (spec 5.5 words of w bits)."""
 
     name = "pim.transfer"
-    FIELDS: ClassVar[tuple[Field, ...]] = (*_INDEX_FIELDS, Field("src", INT), Field("dst", INT), _VEC, *_TAIL_FIELDS)
-    POSITIVE: ClassVar[tuple[str, ...]] = ("vec_width",)
-    src = prop_def(IntegerAttr)
-    dst = prop_def(IntegerAttr)
-    vec_width = prop_def(IntegerAttr)
+    FIELDS: ClassVar[tuple[Field, ...]] = (
+        *_INDEX_FIELDS, Field("src", INTS, required=False), Field("dst", INTS, required=False),
+        Field("bytes", INT), *_TAIL_FIELDS,
+    )
+    POSITIVE: ClassVar[tuple[str, ...]] = ("bytes",)
+    src = opt_prop_def(DenseArrayBase)
+    dst = opt_prop_def(DenseArrayBase)
+    bytes = prop_def(IntegerAttr)
 
     def verify_kind(self) -> None:
-        for key in ("src", "dst"):
-            if self.param(key) < 0:
-                self._fail(f"{key} macro index must be >= 0, got {self.param(key)}")
+        _check_macro_ids(self, ("src", "dst"))
+        if (self.src is None) != (self.dst is None):
+            self._fail("src and dst are placed together: give both or neither")
 
 
 DATAFLOW_OPS: tuple[type[DataflowOp], ...] = (MvmOp, AdcOp, AluOp, LoadOp, StoreOp, MergeOp, TransferOp)
@@ -252,8 +300,13 @@ class DataflowRegionOp(IRDLOperation):
     """Holds the dataflow DAG of the module: ``pim.dataflow [unrolled] { ... }``."""
 
     name = "pim.dataflow"
+    #: written by the `schedule` pass: the clock period and the cycles of one inference
+    #: (the pipeline period: one inference every `cycles` clock cycles, spec 5.13/5.16)
+    FIELDS: ClassVar[tuple[Field, ...]] = (Field("clock_ns", FLOAT, required=False), Field("cycles", INT, required=False))
     body = region_def("single_block")
     unrolled = opt_prop_def(UnitAttr)
+    clock_ns = opt_prop_def(FloatAttr)
+    cycles = opt_prop_def(IntegerAttr)
     traits = traits_def(NoTerminator())
 
     def __init__(self, ops: list[DataflowOp] | None = None, unrolled: bool = False) -> None:
@@ -266,6 +319,10 @@ class DataflowRegionOp(IRDLOperation):
     def is_unrolled(self) -> bool:
         return self.unrolled is not None
 
+    @property
+    def is_scheduled(self) -> bool:
+        return self.cycles is not None
+
     def dataflow_ops(self) -> list[DataflowOp]:
         return list(self.body.block.ops)  # type: ignore[arg-type]
 
@@ -274,6 +331,30 @@ class DataflowRegionOp(IRDLOperation):
         for op in ops:
             if not isinstance(op, DataflowOp):
                 raise VerifyException(f"pim.dataflow: '{op.name}' is not a dataflow op")
+        if (self.clock_ns is None) != (self.cycles is None):
+            raise VerifyException("pim.dataflow: clock_ns and cycles are written together by 'schedule'")
+        if self.clock_ns is not None and not self.clock_ns.value.data > 0:
+            raise VerifyException(f"pim.dataflow: clock_ns must be positive, got {self.clock_ns.value.data}")
+        if self.cycles is not None:
+            if self.cycles.value.data < 1:
+                raise VerifyException(f"pim.dataflow: cycles must be >= 1, got {self.cycles.value.data}")
+            for op in ops:
+                for key in ("start", "latency"):
+                    value = op.optional_param(key)  # type: ignore[attr-defined]
+                    if value is None:
+                        op._fail(f"a scheduled dataflow has no '{key}' on this op")  # type: ignore[attr-defined]
+                # spec 5.13: the schedule's cycles are 1 + the last start step
+                if op.param("start") >= self.cycles.value.data:  # type: ignore[attr-defined]
+                    op._fail(f"start {op.param('start')} is not within the {self.cycles.value.data} cycles "  # type: ignore[attr-defined]
+                             "of the schedule (1 + the last start, spec 5.13)")
+            if not self.is_unrolled:
+                for group in layer_groups(ops):  # type: ignore[arg-type]
+                    for prev, op in zip(group, group[1:]):
+                        ready = prev.param("start") + prev.param("latency")
+                        if op.param("start") < ready:
+                            op._fail(f"start {op.param('start')} is before the previous op of its layer "
+                                     f"finishes block 0 (start {prev.param('start')} + latency "
+                                     f"{prev.param('latency')})")
         module = self.parent_op()
         if isinstance(module, ModuleOp):
             from pimsyn.ir.layer_ops import LayerOp
@@ -285,6 +366,9 @@ class DataflowRegionOp(IRDLOperation):
                         f"pim.dataflow: {op.name} names layer \"{op.layer.data}\" "  # type: ignore[attr-defined]
                         "that is not a layer op of the module"
                     )
+            from pimsyn.ir.physical import verify_endpoints
+
+            verify_endpoints(self, module)
         if self.is_unrolled:
             for op in ops:
                 assert isinstance(op, DataflowOp)
@@ -329,14 +413,16 @@ class DataflowRegionOp(IRDLOperation):
     def print(self, printer: Printer) -> None:
         if self.is_unrolled:
             printer.print_string(" unrolled")
+        syntax.print_fields(printer, self, self.FIELDS, positional=False)
         printer.print_string(" ")
         printer.print_region(self.body, print_entry_block_args=False, print_empty_block=False)
 
     @classmethod
     def parse(cls, parser: Parser) -> DataflowRegionOp:
         unrolled = parser.parse_optional_keyword("unrolled") is not None
+        properties: dict[str, Attribute] = {"unrolled": UnitAttr()} if unrolled else {}
+        syntax.parse_keyword_fields(parser, cls.name, cls.FIELDS, properties)
         region = parser.parse_region()
         if not region.blocks:
             region.add_block(Block())
-        op = cls.create(regions=[region], properties={"unrolled": UnitAttr()} if unrolled else {})
-        return op
+        return cls.create(regions=[region], properties=properties)

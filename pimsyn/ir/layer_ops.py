@@ -48,7 +48,7 @@ from pimsyn.model.network import ACTIVATIONS, POST_OPS
 POOL_METHODS = ("max", "avg")
 ELTWISE_OPS = ("add", "mul", "sub")
 #: Discardable design attributes a layer op may carry (written by synthesis passes).
-DESIGN_INT_ATTRS = ("dup", "blocks", "macros")
+DESIGN_INT_ATTRS = ("dup", "blocks", "macros", "crossbars")
 
 _COMMON_FIELDS = (
     Field("post_ops", WORDS, required=False),

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from xdsl.dialects.builtin import (
     ArrayAttr,
     DenseArrayBase,
+    FloatAttr,
     Float64Type,
     IntegerAttr,
     StringAttr,
@@ -35,6 +36,10 @@ WORDS = "words"  # ArrayAttr of StringAttr: post_ops [relu, relu]
 FLOATS = "floats"  # array<f64: ...>:      clip [0.0, 6.0]
 RANGE = "range"  # #pim.range:             cnt 0 to 29 | cnt 3
 INT_ARRAYS = "int_arrays"  # ArrayAttr of array<i64>: parent_blocks [[0, 0], [1]]
+STRINGS = "strings"  # ArrayAttr of StringAttr, quoted: layers ["conv1", "conv3"]
+STRING = "string"  # StringAttr, quoted:              shared_with "conv3"
+FLOAT = "float"  # FloatAttr f64:                      clock_ns 3.3275
+COUNTS = "counts"  # #pim.alloc parameters:            units <ADC = 12, SHIFTADD = 2>
 
 
 @dataclass(frozen=True)
@@ -75,7 +80,21 @@ def int_arrays_attr(rows: Sequence[Sequence[int]]) -> ArrayAttr:
     return ArrayAttr([ints_attr(row) for row in rows])
 
 
+def strings_attr(values: Sequence[str]) -> ArrayAttr:
+    return ArrayAttr([StringAttr(str(v)) for v in values])
+
+
 def to_attr(kind: str, value: object) -> Attribute:
+    if kind == STRINGS:
+        return strings_attr(value)  # type: ignore[arg-type]
+    if kind == STRING:
+        return StringAttr(str(value))
+    if kind == FLOAT:
+        return FloatAttr(float(value), Float64Type())  # type: ignore[arg-type]
+    if kind == COUNTS:
+        from pimsyn.ir.attributes import AllocAttr
+
+        return AllocAttr(value)  # type: ignore[arg-type]
     if kind == INT:
         return int_attr(value)  # type: ignore[arg-type]
     if kind == INTS:
@@ -102,6 +121,14 @@ def from_attr(kind: str, attr: Attribute | None) -> object:
         return attr is not None
     if attr is None:
         return None
+    if kind == STRINGS:
+        return tuple(s.data for s in attr.data)  # type: ignore[attr-defined]
+    if kind == STRING:
+        return attr.data  # type: ignore[attr-defined]
+    if kind == FLOAT:
+        return attr.value.data  # type: ignore[attr-defined]
+    if kind == COUNTS:
+        return attr.counts  # type: ignore[attr-defined]
     if kind == INT:
         return attr.value.data  # type: ignore[attr-defined]
     if kind in (INTS, FLOATS):
@@ -129,7 +156,30 @@ def float_text(value: float) -> str:
     return text
 
 
+def _quoted(text: str) -> str:
+    """A string literal as xDSL's printer writes it (backslash, quote and non-ASCII bytes as
+    two-digit hex escapes), so that the parser reads it back."""
+    out = ['"']
+    for byte in text.encode("utf-8"):
+        if byte == 0x5C:
+            out.append("\\\\")
+        elif byte < 0x20 or byte > 0x7E or byte == 0x22:
+            out.append(f"\\{byte:02X}")
+        else:
+            out.append(chr(byte))
+    out.append('"')
+    return "".join(out)
+
+
 def _value_text(kind: str, value: object) -> str:
+    if kind == STRINGS:
+        return "[" + ", ".join(_quoted(v) for v in value) + "]"  # type: ignore[union-attr]
+    if kind == STRING:
+        return _quoted(str(value))
+    if kind == FLOAT:
+        return float_text(value)  # type: ignore[arg-type]
+    if kind == COUNTS:
+        return "<" + ", ".join(f"{k} = {v}" for k, v in value.items()) + ">"  # type: ignore[union-attr]
     if kind == INT:
         return str(value)
     if kind == INTS:
@@ -181,6 +231,29 @@ def _parse_int_list(parser: Parser) -> list[int]:
 
 def _parse_value(parser: Parser, field: Field) -> Attribute:
     kind = field.kind
+    if kind == STRINGS:
+        return strings_attr(parser.parse_comma_separated_list(
+            parser.Delimiter.SQUARE, lambda: parser.parse_str_literal(f" (an entry of '{field.word}')")))
+    if kind == STRING:
+        return StringAttr(parser.parse_str_literal(f" (value of '{field.word}')"))
+    if kind == FLOAT:
+        return FloatAttr(float(parser.parse_number(context_msg=f" after '{field.word}'")), Float64Type())
+    if kind == COUNTS:
+        from pimsyn.ir.attributes import AllocAttr
+
+        counts: dict[str, int] = {}
+        parser.parse_punctuation("<", f" (after '{field.word}')")
+        if parser.parse_optional_punctuation(">") is None:
+            while True:
+                key = parser.parse_identifier(f" (a unit name in '{field.word}')")
+                if key in counts:
+                    parser.raise_error(f"'{field.word}': unit '{key}' given twice")
+                parser.parse_punctuation("=")
+                counts[key] = parser.parse_integer(allow_boolean=False)
+                if parser.parse_optional_punctuation(",") is None:
+                    break
+            parser.parse_punctuation(">")
+        return AllocAttr(counts)
     if kind == INT:
         return int_attr(parser.parse_integer(allow_boolean=False, context_msg=f" after '{field.word}'"))
     if kind == INTS:

@@ -27,7 +27,7 @@ from pimsyn.ir.dataflow_ops import (
     AdcOp, AluOp, DataflowOp, DataflowRegionOp, LoadOp, MergeOp, MvmOp, StoreOp, TransferOp,
 )
 from pimsyn.ir.extract import module_to_network
-from pimsyn.ir.syntax import int_arrays_attr, int_attr
+from pimsyn.ir.syntax import int_arrays_attr, int_attr, ints_attr
 from pimsyn.ir.types import TokenType
 from pimsyn.passes.design_state import (
     conv_duplication, design_from_module, hardware_for, has_partition, require_hw,
@@ -48,8 +48,12 @@ class BuildDepsPass(ModulePass):
         rebuild_dataflow(op, self.config)
 
 
-def rebuild_dataflow(module: ModuleOp, config: str = "") -> None:
-    """Replace the module's `pim.dataflow` op by one built from its current decisions."""
+def rebuild_dataflow(module: ModuleOp, config: str = "", *, evaluation=None, endpoints=None) -> None:
+    """Replace the module's `pim.dataflow` op by one built from its current decisions.
+
+    `evaluation` (of the module's design) saves evaluating it again; `endpoints` maps a
+    layer name to the placed ``{"TRAN": (src, dst), "MRG": (src, dst)}`` macro ids (the
+    `place` pass), written as the transfer/merge ops' src/dst."""
     from pimsyn.hw import apply_duplication, cost_network
 
     hw_attr, _ = require_hw(module, "build-deps")
@@ -59,16 +63,17 @@ def rebuild_dataflow(module: ModuleOp, config: str = "") -> None:
     bits = -(-hw_attr.data_res // hw_attr.dac_res)
     layers = None
     if has_partition(module):
-        evaluation = design_from_module(module, config, "build-deps").evaluate()
+        if evaluation is None:
+            evaluation = design_from_module(module, config, "build-deps").evaluate()
         layers = {layer.name: layer for layer in evaluation.layers}
     old = ir_design.dataflow_region(module)
     if old is not None:
         old.detach()
         old.erase()
-    module.body.block.add_op(DataflowRegionOp(_dataflow_ops(cnet, state, bits, layers)))
+    module.body.block.add_op(DataflowRegionOp(_dataflow_ops(cnet, state, bits, layers, endpoints or {})))
 
 
-def _dataflow_ops(cnet, state, bits: int, layers) -> list[DataflowOp]:
+def _dataflow_ops(cnet, state, bits: int, layers, endpoints) -> list[DataflowOp]:
     from pimsyn.hw.geometry import MapGeometry, parent_blocks
 
     geometry = [
@@ -103,6 +108,9 @@ def _dataflow_ops(cnet, state, bits: int, layers) -> list[DataflowOp]:
                 deps = [prev]
             op_class, params = _op_params(cnet, state, i, op_name, layer)
             props.update({key: int_attr(value) for key, value in params.items()})
+            if op_name in endpoints.get(name, {}):
+                src, dst = endpoints[name][op_name]
+                props["src"], props["dst"] = ints_attr(src), ints_attr(dst)
             if op_class is AluOp:
                 props["aluop"] = StringAttr(_ALU_OPS[op_name])
             new = op_class.create(operands=deps, result_types=[TokenType()], properties=props)
@@ -126,8 +134,9 @@ def _op_params(cnet, state, i: int, op_name: str, layer) -> tuple[type[DataflowO
         return MvmOp, {"xb_num": max(1, dup * int(cnet.set_size[i]))}
     if op_name == "ADC":
         return AdcOp, {"vec_width": max(1, dup * col_crossbars * cnet.xbar_size * int(cnet.row_tiles[i]))}
-    if op_name == "TRAN":
-        return TransferOp, {"src": 0, "dst": 0, "vec_width": max(1, int(layer.tran_delay) if layer else 1)}
+    if op_name == "TRAN":  # endpoints (src/dst) are written by `place`
+        return TransferOp, {"bytes": max(1, int(layer.transfer_bytes) if layer else 1)}
     if op_name == "MRG":
-        return MergeOp, {"macro_num": max(1, int(layer.shared_macros) if layer else 1), "vec_width": outputs}
+        return MergeOp, {"macro_num": max(1, int(layer.shared_macros) if layer else 1), "vec_width": outputs,
+                         "bytes": max(1, int(layer.merge_bytes) if layer else 1)}
     return AluOp, {"vec_width": outputs}

@@ -15,24 +15,33 @@ from xdsl.utils.exceptions import PassFailedException
 from pimsyn.ir import design as ir_design
 from pimsyn.ir.extract import module_to_network
 
-#: Module attribute holding the hardware file the design was made with ("" = bundled).
+#: Module attribute holding the whole hardware description (`#pim.hw_table`).
+HW_TABLE_KEY = "pim.hardware"
+#: Informational module attribute: the hardware file the table was read from.
 HW_FILE_KEY = "pim.hw_file"
 
 
 def hardware_for(module: ModuleOp, override: str = ""):
-    """The hardware description: the pass option if given, else the module's, else bundled."""
+    """The hardware description of a module: the pass option's file if given, else the
+    table embedded in the module, else the bundled one. The description used is embedded
+    (`pim.hardware`), so the design stays self-contained whatever file it came from."""
     from pimsyn.hw import load_hardware
+    from pimsyn.ir.hw_table import HwTableAttr
 
-    path = override or ""
-    if not path:
-        attr = module.attributes.get(HW_FILE_KEY)
-        path = attr.data if isinstance(attr, StringAttr) else ""
-    return load_hardware(path or None)
+    attr = module.attributes.get(HW_TABLE_KEY)
+    if not override and isinstance(attr, HwTableAttr):
+        return attr.hardware(source=f"the {HW_TABLE_KEY} table of the module")
+    hw = load_hardware(override or None)
+    embed_hardware(module, hw, override)
+    return hw
 
 
-def remember_hardware_file(module: ModuleOp, path: str) -> None:
+def embed_hardware(module: ModuleOp, hw, path: str | None = None) -> None:
+    from pimsyn.ir.hw_table import HwTableAttr
+
+    module.attributes[HW_TABLE_KEY] = HwTableAttr(hw.as_dict())
     if path:
-        module.attributes[HW_FILE_KEY] = StringAttr(path)
+        module.attributes[HW_FILE_KEY] = StringAttr(str(path))
 
 
 def require_hw(module: ModuleOp, pass_name: str):
@@ -76,7 +85,7 @@ def has_partition(module: ModuleOp) -> bool:
 
 def design_from_module(module: ModuleOp, config: str | None = None, pass_name: str = "pimsyn"):
     """The full Design a module describes (needs duplicate and partition to have run)."""
-    from pimsyn.dse.design import Design
+    from pimsyn.hw.design import Design
 
     hw_attr, budget = require_hw(module, pass_name)
     macros, partners = gene_macros(module, pass_name)
@@ -117,7 +126,10 @@ def write_allocation(module: ModuleOp, evaluation) -> None:
 
 
 def write_metrics(module: ModuleOp, design, evaluation) -> None:
-    from pimsyn.dse.metrics import metrics_dict
+    """`pim.metrics`: every number of `metrics_dict` as a float (energy terms flattened to
+    `energy_<term>_nj`), plus the component energy split (`component_<COMP>_static_nj` /
+    `_dynamic_nj`, spec 5.16) and the chip totals the reports show."""
+    from pimsyn.hw.metrics import metrics_dict
 
     values = {}
     for key, value in metrics_dict(design, evaluation).items():
@@ -127,35 +139,9 @@ def write_metrics(module: ModuleOp, design, evaluation) -> None:
             values[key] = float(value)
         elif isinstance(value, dict) and key == "energy_nj":
             values.update({f"energy_{k}_nj": float(v) for k, v in value.items()})
+    if evaluation.feasible:
+        for comp, (static, dynamic) in evaluation.component_energy_nj.items():
+            values[f"component_{comp}_static_nj"] = float(static)
+            values[f"component_{comp}_dynamic_nj"] = float(dynamic)
+        values["peak_ops_per_s"] = float(evaluation.peak_ops_per_s)
     ir_design.set_metrics(module, values)
-
-
-def design_to_module(design, evaluation=None, hw_config_path: str | None = None) -> ModuleOp:
-    """The design.mlir module: network, every decision, dataflow, allocation and metrics."""
-    from xdsl.context import Context
-    from xdsl.passes import PassPipeline
-
-    from pimsyn.ir.attributes import BudgetAttr, HwAttr
-    from pimsyn.ir.build import network_to_module
-    from pimsyn.passes.allocate import AllocatePass
-    from pimsyn.passes.build_deps import BuildDepsPass
-    from pimsyn.passes.evaluate import EvaluatePass
-
-    module = network_to_module(design.network)
-    remember_hardware_file(module, hw_config_path or "")
-    from pimsyn.hw import crossbar_budget
-
-    budget = crossbar_budget(design.hw, design.total_power_w, design.rram_ratio, design.xbar_size, design.cell_res)
-    ir_design.set_hw(module, HwAttr(design.xbar_size, design.cell_res, design.hw.weight_res, design.hw.data_res,
-                                    design.dac_res, design.adc_res))
-    ir_design.set_budget(module, BudgetAttr(design.total_power_w, design.rram_ratio, budget.total_crossbars))
-    write_duplication(module, design.cost_network, design.state)
-    write_partition(module, design.cost_network, design.macros, design.partners, design.macro_setting)
-    PassPipeline((BuildDepsPass(), AllocatePass(), EvaluatePass())).apply(Context(), module)
-    return module
-
-
-def design_to_module_text(design, evaluation=None, hw_config_path: str | None = None) -> str:
-    from pimsyn.ir.context import print_module
-
-    return print_module(design_to_module(design, evaluation, hw_config_path))

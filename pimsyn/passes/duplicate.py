@@ -18,7 +18,7 @@ from xdsl.utils.exceptions import PassFailedException
 
 from pimsyn.ir import design as ir_design
 from pimsyn.ir.extract import module_to_network
-from pimsyn.passes.design_state import hardware_for, remember_hardware_file, write_duplication
+from pimsyn.passes.design_state import hardware_for, write_duplication
 
 
 @dataclass(frozen=True)
@@ -49,7 +49,6 @@ class DuplicatePass(ModulePass):
         if self.strategy not in ("sa", "woho", "uniform"):
             raise PassFailedException(f"duplicate: strategy must be sa, woho or uniform, got '{self.strategy}'")
         hw = hardware_for(op, self.config)
-        remember_hardware_file(op, self.config)
         net = module_to_network(op)
         cnet = cost_network(net, hw, self.xbar, self.cell_res)
         budget = crossbar_budget(hw, total_power, ratio, self.xbar, self.cell_res, cnet)

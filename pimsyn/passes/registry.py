@@ -1,6 +1,6 @@
 """Pass registry of pimsyn: pass name -> factory returning the pass class.
 
-``pimsyn-opt`` and the xDSL universe (``pimsyn.ir.universe``) read this dict; adding a
+``pimsyn-opt`` and the xDSL universe (``pimsyn.tools.universe``) read this dict; adding a
 pass is one line. Factories import lazily so listing passes stays cheap.
 """
 
@@ -37,5 +37,7 @@ PASSES: dict[str, Callable[[], type[ModulePass]]] = {
     "build-deps": _stage("build_deps", "BuildDepsPass"),
     "partition": _stage("partition", "PartitionPass"),
     "allocate": _stage("allocate", "AllocatePass"),
+    "place": _stage("place", "PlacePass"),
+    "schedule": _stage("schedule", "SchedulePass"),
     "evaluate": _stage("evaluate", "EvaluatePass"),
 }

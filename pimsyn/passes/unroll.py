@@ -62,7 +62,7 @@ def unroll_region(region: DataflowRegionOp) -> DataflowRegionOp:
             for k, op in enumerate(group):
                 bits = op.bit
                 base_props: dict[str, Attribute] = {
-                    key: value for key, value in op.properties.items() if key != "parent_blocks"
+                    key: value for key, value in op.properties.items() if key not in ("parent_blocks", "start")
                 }
                 base_props["cnt"] = single(c)
                 row: list[SSAValue] = []

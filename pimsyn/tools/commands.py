@@ -43,7 +43,8 @@ def parse_int_list(text: str, what: str) -> tuple[int, ...]:
 @click.command("evaluate")
 @click.option("--network", "-n", "network", type=click.Path(dir_okay=False), help="Network JSON or ONNX model.")
 @click.option("--design", type=click.Path(dir_okay=False),
-              help="A reference accelerator JSON (e.g. alexnet-49W.json) or our design.mlir.")
+              help="A design.mlir written by `pimsyn synth` (self-contained), or a reference accelerator JSON "
+                   "(e.g. alexnet-49W.json, with --network and --total-power).")
 @click.option("--config", "--cfg", "-cfg", "config", type=click.Path(dir_okay=False), help="Hardware file (default: bundled).")
 @click.option("--total-power", "--total_power", "-p", "total_power", type=float, help="Power budget in W.")
 @click.option("--xbar", type=int, help="Crossbar size S.")
@@ -61,12 +62,17 @@ def evaluate_cmd(network, design, config, total_power, xbar, cell_res, ratio, da
                  dup, macros, share, macro_setting, fmt) -> None:
     """Evaluate one design point without search and print its metrics."""
     from pimsyn.dse.design import design_from_options, design_from_reference_json
-    from pimsyn.dse.metrics import metrics_dict, metrics_text
     from pimsyn.frontend import load_model
     from pimsyn.hw import load_hardware
 
+    if design and design.endswith(".mlir"):
+        from pimsyn.dse.design import design_from_module_file
+
+        the_design = design_from_module_file(design, config)
+        _print_metrics(the_design, the_design.evaluate(), fmt)
+        return
     if network is None:
-        raise PimsynError("--network is required (network JSON or ONNX model)")
+        raise PimsynError("--network is required (network JSON or ONNX model), or give --design design.mlir")
     net = load_model(network)
     hw = load_hardware(config)
     if design:
@@ -84,13 +90,18 @@ def evaluate_cmd(network, design, config, total_power, xbar, cell_res, ratio, da
             dac_res=dac_res, adc_res=adc_res, conv_dup=parse_int_list(dup, "--dup"),
             macros=parse_int_list(macros, "--macros"), share=share, macro_setting=macro_setting,
         )
-    evaluation = the_design.evaluate()
+    _print_metrics(the_design, the_design.evaluate(), fmt)
+
+
+def _print_metrics(design, evaluation, fmt: str) -> None:
+    from pimsyn.hw.metrics import metrics_dict, metrics_text
+
     if fmt == "json":
         import json
 
-        click.echo(json.dumps(metrics_dict(the_design, evaluation), indent=2))
+        click.echo(json.dumps(metrics_dict(design, evaluation), indent=2))
     else:
-        click.echo(metrics_text(the_design, evaluation))
+        click.echo(metrics_text(design, evaluation))
     if not evaluation.feasible:
         raise PimsynError(f"design is infeasible: {evaluation.reason}")
 
@@ -195,24 +206,21 @@ def _replace(space, **changes):
 # --------------------------------------------------------------------------------------
 # pimsyn emit
 # --------------------------------------------------------------------------------------
-EMIT_TARGETS = ["accelerator-json", "pimcomp", "pimcomp-config", "network-json", "report", "mlir"]
+EMIT_TARGETS = ["accelerator-json", "pimcomp", "pimcomp-config", "network-json", "report"]
 
 
 @click.command("emit")
 @click.argument("design_file", type=click.Path(dir_okay=False))
 @click.option("--target", "-t", type=click.Choice(EMIT_TARGETS), required=True)
-@click.option("--config", "--cfg", "config", type=click.Path(dir_okay=False), help="Hardware file the design was made with.")
 @click.option("-o", "--output", type=click.Path(dir_okay=False), help="Write here (default stdout).")
 @reports_user_errors
-def emit_cmd(design_file: str, target: str, config: str | None, output: str | None) -> None:
-    """Write one output file of a synthesized design (design.mlir)."""
-    from pimsyn.backend.outputs import emit_text
-    from pimsyn.dse.design import design_from_module_file
+def emit_cmd(design_file: str, target: str, output: str | None) -> None:
+    """Write one output file of a synthesized design, from its design.mlir alone."""
+    from pimsyn.backend.outputs import emit_text, write_text_atomic
+    from pimsyn.ir.context import read_module
 
-    design = design_from_module_file(design_file, config)
-    text = emit_text(design, target, hw_config_path=config)
+    text = emit_text(read_module(design_file), target)
     if output:
-        with open(output, "w") as fh:
-            fh.write(text)
+        write_text_atomic(Path(output), text)
     else:
         click.echo(text, nl=False)

@@ -16,8 +16,7 @@ import click
 EXIT_USER_ERROR = 2
 
 
-class PimsynError(Exception):
-    """A user-facing error raised by the tools themselves."""
+from pimsyn.errors import PimsynError  # noqa: E402  (re-exported: the CLI's base error)
 
 
 def user_error_types() -> tuple[type[BaseException], ...]:

@@ -1,6 +1,7 @@
 """``pimsyn-opt``: parse, transform and print ``pim`` IR (xDSL's ``xdsl-opt`` driver).
 
     pimsyn-opt IN.mlir -p unroll{limit=50000},verify -o OUT.mlir
+    pimsyn-opt design.mlir -t accelerator-json     (any `pimsyn emit` target)
     pimsyn-opt --list-passes
 
 Options are those of ``xdsl-opt`` (``--split-input-file``, ``--verify-diagnostics``,
@@ -18,6 +19,7 @@ from collections.abc import Sequence
 from xdsl.utils.exceptions import ArgSpecParseError, DiagnosticException, ParseError
 from xdsl.xdsl_opt_main import xDSLOptMain
 
+from pimsyn.errors import PimsynError
 from pimsyn.ir.context import parse_error_line
 from pimsyn.ir.errors import IRError
 from pimsyn.passes.registry import PASSES
@@ -35,9 +37,16 @@ class PimsynOptMain(xDSLOptMain):
         # pim is added directly too, so the tool works without an installed entry point.
         super().register_all_dialects()
         if "pim" not in self.ctx.registered_dialect_names:
-            from pimsyn.ir.universe import _pim_dialect
+            from pimsyn.tools.universe import _pim_dialect
 
             self.ctx.register_dialect("pim", _pim_dialect)
+
+    def register_all_targets(self) -> None:
+        super().register_all_targets()
+        from pimsyn.backend.targets import TARGETS
+
+        for name, factory in TARGETS.items():
+            self.available_targets.setdefault(name, factory)
 
     def register_all_passes(self) -> None:
         for name, factory in PASSES.items():
@@ -89,7 +98,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             sys.stdout.write(tool.list_passes())
             return 0
         tool.run()
-    except (ParseError, DiagnosticException, ArgSpecParseError, IRError, ValueError, OSError) as err:
+    except (ParseError, DiagnosticException, ArgSpecParseError, IRError, PimsynError, ValueError, OSError) as err:
         sys.stdout.flush()
         print(f"pimsyn-opt: error: {_error_line(err)}", file=sys.stderr)
         return EXIT_BAD_INPUT

@@ -6,7 +6,7 @@ from __future__ import annotations
 from functools import lru_cache
 from pathlib import Path
 
-from pimsyn.dse.design import Design
+from pimsyn.hw.design import Design
 from pimsyn.frontend.network_json import load_network_json
 from pimsyn.hw import apply_duplication, evaluate, load_hardware
 

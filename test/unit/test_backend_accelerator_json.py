@@ -9,7 +9,7 @@ from backend_designs import (
 
 from pimsyn.backend.accelerator_json import accelerator_json, accelerator_json_text
 from pimsyn.backend.errors import BackendError
-from pimsyn.dse.metrics import metrics_dict
+from pimsyn.hw.metrics import metrics_dict
 
 TOP_KEYS = ["rram_ratio", "rram_res", "xbar_size", "power_efficiency", "dac_res", "adc_res", "macro_h",
             "macro_w", "spm_capacity"]

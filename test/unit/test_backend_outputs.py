@@ -1,15 +1,19 @@
 """emit_text targets and write_outputs (all files, partial results on a failing emitter)."""
 
 import json
+from dataclasses import replace
+from functools import lru_cache
 
 import pytest
-from backend_designs import DESIGN_A_UNIFIED_GOPS_PER_W, design_a
+from backend_designs import DESIGN_A_DUP, DESIGN_A_UNIFIED_GOPS_PER_W, alexnet_design, design_a
 
 import pimsyn.backend.outputs as outputs
 from pimsyn.backend.errors import BackendError
 from pimsyn.backend.outputs import FILE_NAMES, TARGETS, emit_text, write_outputs
 from pimsyn.dse.result import ComboOutcome, SynthesisOptions, SynthesisResult
 from pimsyn.frontend.network_json import network_from_json
+from pimsyn.ir.context import parse_module, print_module, read_module
+from pimsyn.passes.pipeline import design_to_module
 
 
 def _result():
@@ -21,10 +25,16 @@ def _result():
                            evaluations=1, wall_seconds=0.5)
 
 
-@pytest.mark.parametrize("target", [t for t in TARGETS if t != "mlir"])
+@lru_cache(maxsize=None)
+def _module(setting: str = "unified"):
+    design, _ = design_a(setting)
+    return parse_module(print_module(design_to_module(design)))
+
+
+@pytest.mark.parametrize("target", TARGETS)
 def test_emit_text_targets(target):
-    design, evaluation = design_a("unified")
-    text = emit_text(design, target, evaluation=evaluation)
+    design, _ = design_a("unified")
+    text = emit_text(_module(), target)
     assert text.endswith("\n")
     if target == "report":
         assert "572.307" in text
@@ -40,22 +50,27 @@ def test_emit_text_targets(target):
         assert network_from_json(data, design.network.name) == design.network  # round trip
 
 
-def test_emit_text_evaluates_when_not_given_an_evaluation():
-    design, evaluation = design_a("unified")
-    assert emit_text(design, "accelerator-json") == emit_text(design, "accelerator-json", evaluation=evaluation)
+@pytest.mark.parametrize("setting", ["unified", "specified"])
+def test_emitted_from_the_ir_equals_emitted_from_the_evaluation(setting):
+    """The records read from design.mlir carry every number the emitters need: the
+    accelerator JSON from the IR is the one computed from the Design and its Evaluation."""
+    from pimsyn.backend.accelerator_json import accelerator_json_text
+
+    design, evaluation = design_a(setting)
+    assert emit_text(_module(setting), "accelerator-json") == accelerator_json_text(design, evaluation)
 
 
-def test_emit_mlir_is_the_design_module():
-    design, _ = design_a("unified")
-    text = emit_text(design, "mlir")
-    assert text.startswith("builtin.module @alexnet")
-    assert all(f'"{node.name}"' in text for node in design.network.nodes if node.kind != "input")
+def test_emit_from_a_module_without_a_design_is_a_clear_error():
+    from pimsyn.ir.build import network_to_module
+
+    module = network_to_module(design_a("unified")[0].network)
+    with pytest.raises(BackendError, match="not a synthesized design"):
+        emit_text(module, "accelerator-json")
 
 
 def test_unknown_target_is_a_clear_error():
-    design, evaluation = design_a("unified")
     with pytest.raises(BackendError, match="unknown output target 'verilog'"):
-        emit_text(design, "verilog", evaluation=evaluation)
+        emit_text(_module(), "verilog")
 
 
 def test_write_outputs_writes_every_file(tmp_path):
@@ -66,8 +81,8 @@ def test_write_outputs_writes_every_file(tmp_path):
     assert all(p.parent == outdir and p.stat().st_size > 0 for p in paths)
     accelerator = json.loads((outdir / "accelerator.json").read_text())
     assert accelerator["power_efficiency"] == DESIGN_A_UNIFIED_GOPS_PER_W
-    assert (outdir / "accelerator.json").read_text() == emit_text(result.design, "accelerator-json",
-                                                                  evaluation=result.evaluation)
+    assert (outdir / "accelerator.json").read_text() == emit_text(read_module(str(outdir / "design.mlir")),
+                                                                  "accelerator-json")
     assert "Design-space exploration" in (outdir / "report.md").read_text()
     assert json.loads((outdir / "network.json").read_text())["node_list"][0]["operation"] == "OP_INPUT"
 
@@ -88,7 +103,7 @@ def test_write_outputs_survives_one_failing_emitter(tmp_path, monkeypatch):
     def broken(design, evaluation):
         raise BackendError("mesh too large")
 
-    monkeypatch.setattr(outputs, "pimcomp_json_text", broken)
+    monkeypatch.setitem(outputs.EMITTERS, "pimcomp", broken)
     with pytest.raises(BackendError, match=r"pimcomp.json: mesh too large"):
         write_outputs(_result(), tmp_path)
     written = sorted(p.name for p in tmp_path.iterdir())
@@ -99,20 +114,32 @@ def test_write_outputs_reraises_a_bug_after_writing_the_rest(tmp_path, monkeypat
     def buggy(design, evaluation):
         raise ZeroDivisionError("bug")
 
-    monkeypatch.setattr(outputs, "accelerator_json_text", buggy)
+    monkeypatch.setitem(outputs.EMITTERS, "accelerator-json", buggy)
     with pytest.raises(ZeroDivisionError):
         write_outputs(_result(), tmp_path)
     assert (tmp_path / "report.md").exists() and (tmp_path / "pimcomp-config.json").exists()
     assert not (tmp_path / "accelerator.json").exists()
 
 
-def test_write_outputs_of_an_infeasible_design_keeps_what_it_can(tmp_path):
-    from dataclasses import replace
+def test_write_outputs_of_an_infeasible_design_writes_nothing(tmp_path):
+    """An infeasible design has no allocation, placement or schedule: one clear error, and
+    no design.mlir that would pass for a result."""
+    from xdsl.utils.exceptions import PassFailedException
 
-    result = _result()
-    result = replace(result, evaluation=replace(result.evaluation, feasible=False, reason="too little power"))
-    with pytest.raises(BackendError, match="accelerator.json: cannot write the accelerator JSON: the design is "
-                                           "infeasible"):
+    design = alexnet_design(DESIGN_A_DUP, "unified", total_power_w=2.0)
+    assert not design.evaluate().feasible
+    result = replace(_result(), design=design, evaluation=design.evaluate())
+    with pytest.raises(PassFailedException, match="infeasible design"):
         write_outputs(result, tmp_path)
-    assert (tmp_path / "report.md").exists() and (tmp_path / "network.json").exists()
-    assert "too little power" in (tmp_path / "report.md").read_text()
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_outputs_are_readable_like_any_written_file(tmp_path):
+    import os
+    import stat
+
+    paths = write_outputs(_result(), tmp_path)
+    umask = os.umask(0)
+    os.umask(umask)
+    assert {stat.S_IMODE(p.stat().st_mode) for p in paths} == {0o666 & ~umask}
+    assert not [p for p in tmp_path.iterdir() if p.name.endswith(".tmp")]

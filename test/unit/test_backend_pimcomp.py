@@ -7,8 +7,9 @@ import pytest
 from backend_designs import REFERENCE_ALEXNET_PIMCOMP, design_a, design_b
 
 from pimsyn.backend.errors import BackendError
+from pimsyn.backend.pimcomp_config import PIMCOMP_MAX_CORES, default_pimcomp_config, key_tree_mismatches
 from pimsyn.backend.pimcomp import (
-    PIMCOMP_MAX_CORES, core_shape, pimcomp_config_json, pimcomp_json, pimcomp_json_text,
+    core_shape, pimcomp_config_json, pimcomp_json, pimcomp_json_text,
 )
 
 
@@ -46,22 +47,21 @@ def test_specified_mode_uses_the_largest_layer_macro_size():
 
 
 def test_config_structure_and_values():
+    """A complete PIMCOMP-NN config: the default's key tree, our values where the design
+    decides them (design A unified: 8 x 8 mesh, 64 macros of 256 crossbars)."""
     design, evaluation = design_a("unified")
     config = pimcomp_config_json(design, evaluation)
-    assert config == {
-        "chip_config": {
-            "core_config": {
-                "matrix_config": {
-                    "cell_precision": 2,
-                    "xbar_size": [256, 256],
-                    # 256 physical 2-bit crossbars per macro = 256 / ceil(16/2) logical ones
-                    "xbar_array_count": 32,
-                    "adc_count": 16,
-                },
-            },
-            "network_config": {"layout": [8, 8]},
-        },
-    }
+    assert key_tree_mismatches(default_pimcomp_config(), config) == []
+    matrix = config["chip_config"]["core_config"]["matrix_config"]
+    assert matrix["cell_precision"] == 2
+    assert matrix["xbar_size"] == [256, 256]
+    # 256 physical 2-bit crossbars per macro = 256 / ceil(16/2) logical ones
+    assert matrix["xbar_array_count"] == 32
+    assert matrix["adc_count"] == 16  # PIMCOMP-NN reads it as the arithmetic precision
+    assert (matrix["dac_resolution"], matrix["adc_resolution"]) == (1, 9)
+    assert config["chip_config"]["network_config"]["layout"] == [8, 8]
+    assert config["chip_config"]["core_cnt"] == 64
+    assert config["sim_config"] == default_pimcomp_config()["sim_config"]
 
 
 def test_config_rounds_logical_crossbars_up():

@@ -1,4 +1,4 @@
-"""metrics_dict / metrics_text (pimsyn.dse.metrics) and the Markdown report."""
+"""metrics_dict / metrics_text (pimsyn.hw.metrics) and the Markdown report."""
 
 import json
 import re
@@ -7,8 +7,13 @@ from dataclasses import replace
 import pytest
 from backend_designs import DESIGN_A_UNIFIED_GOPS_PER_W, design_a
 
-from pimsyn.backend.report import period_share, report_for_design, report_markdown
-from pimsyn.dse.metrics import metrics_dict, metrics_text
+from functools import lru_cache
+
+from pimsyn.backend.design_view import read_design
+from pimsyn.backend.report import period_share, report_markdown, search_summary
+from pimsyn.ir.context import parse_module, print_module
+from pimsyn.passes.pipeline import design_to_module
+from pimsyn.hw.metrics import metrics_dict, metrics_text
 from pimsyn.dse.result import ComboOutcome, SynthesisOptions, SynthesisResult
 
 # spec 8.3, design A unified
@@ -69,8 +74,29 @@ def test_metrics_text_of_design_a():
     assert sum(shares[:-1]) == pytest.approx(100.0, abs=0.5) and shares[-1] == 100.0
 
 
+def _result(design, evaluation):
+    outcomes = (
+        ComboOutcome(index=0, rram_ratio=0.3, cell_res=2, xbar_size=256, status="explored", crossbars=12250,
+                     candidates=10, best_gops_per_w=DESIGN_A_UNIFIED_GOPS_PER_W, best_dac_res=1,
+                     best_conv_dup=(110, 26, 6, 7, 6), finalist=True, evaluations=800, seconds=3.0),
+        ComboOutcome(index=1, rram_ratio=0.1, cell_res=4, xbar_size=512, status="skipped",
+                     reason="FC layers need more crossbars than the budget", crossbars=1020),
+    )
+    return SynthesisResult(design=design, evaluation=evaluation, outcomes=outcomes,
+                           options=SynthesisOptions(total_power_w=49.0, macro_setting="unified", seed=7),
+                           evaluations=1234, wall_seconds=12.34)
+
+
+@lru_cache(maxsize=None)
+def records(setting: str = "unified", with_search: bool = False, hw_file: str | None = None):
+    """The design and evaluation records of design A's design.mlir (what report.md reads)."""
+    design, evaluation = design_a(setting)
+    search = search_summary(_result(design, evaluation)) if with_search else None
+    return read_design(parse_module(print_module(design_to_module(design, hw_file, search))))
+
+
 def test_period_share_definition():
-    design, evaluation = design_a("unified")
+    design, evaluation = records("unified")
     conv1, pool1 = evaluation.layers[0], evaluation.layers[1]
     assert (conv1.blocks, pool1.blocks) == (28, 28)  # spec 8.3
     assert period_share(design, evaluation, conv1) == 28 * 16 / CYCLES  # B = 16/1 bit slices
@@ -78,8 +104,7 @@ def test_period_share_definition():
 
 
 def test_report_for_design_contains_the_numbers():
-    design, evaluation = design_a("unified")
-    report = report_for_design(design, evaluation)
+    report = report_markdown(*records("unified"))
     assert report.startswith("# PIMSYN accelerator for alexnet")
     for expected in ("| effective power efficiency | 572.307 | GOPS/W |", "| latency | 105017.159 |",
                      "| energy per inference | 2495822.308 | nJ |", "1028 cycles", "| power budget | 49 | W |",
@@ -100,29 +125,16 @@ def test_report_for_design_contains_the_numbers():
 
 
 def test_report_for_specified_design_a():
-    design, evaluation = design_a("specified")
-    report = report_for_design(design, evaluation)
+    report = report_markdown(*records("specified"))
     assert "| effective power efficiency | 663.017 | GOPS/W |" in report  # spec 8.3
     assert "crossbars per macro (unified)" not in report
 
 
-def _result(design, evaluation):
-    outcomes = (
-        ComboOutcome(index=0, rram_ratio=0.3, cell_res=2, xbar_size=256, status="explored", crossbars=12250,
-                     candidates=10, best_gops_per_w=DESIGN_A_UNIFIED_GOPS_PER_W, best_dac_res=1,
-                     best_conv_dup=(110, 26, 6, 7, 6), finalist=True, evaluations=800, seconds=3.0),
-        ComboOutcome(index=1, rram_ratio=0.1, cell_res=4, xbar_size=512, status="skipped",
-                     reason="FC layers need more crossbars than the budget", crossbars=1020),
-    )
-    return SynthesisResult(design=design, evaluation=evaluation, outcomes=outcomes,
-                           options=SynthesisOptions(total_power_w=49.0, macro_setting="unified", seed=7),
-                           evaluations=1234, wall_seconds=12.34)
-
-
 def test_report_markdown_has_the_search_section():
-    design, evaluation = design_a("unified")
-    report = report_markdown(_result(design, evaluation), hw_config_path="my-hw.json")
-    assert report.startswith(report_for_design(design, evaluation, hw_config_path="my-hw.json").rstrip("\n"))
+    report = report_markdown(*records("unified", True, "my-hw.json"))
+    base = report_markdown(*records("unified", False, "my-hw.json"))
+    assert base.split("## Metrics")[1].rstrip("\n") in report  # same design sections, plus the search
+    assert "| seed | 7 |" in report and "| seed |" not in base
     assert "| hardware file | my-hw.json |" in report
     assert "| 0 | 0.3 | 2 | 256 | explored | 12250 | 572.307 | 1 | yes |" in report
     assert "| 1 | 0.1 | 4 | 512 | skipped: FC layers need more crossbars than the budget | 1020 | - | - |  |" in report
@@ -133,9 +145,9 @@ def test_report_markdown_has_the_search_section():
 
 
 def test_report_of_an_infeasible_design():
-    design, evaluation = design_a("unified")
+    design, evaluation = records("unified", True)
     infeasible = replace(evaluation, feasible=False, reason="minimum power 9 W >= available 3 W")
-    report = report_markdown(_result(design, infeasible))
+    report = report_markdown(design, infeasible)
     assert "**infeasible**: minimum power 9 W >= available 3 W" in report
     assert "## Layers" not in report
     assert "Design-space exploration" in report

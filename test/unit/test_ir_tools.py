@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from xdsl.universe import Universe
 
-from pimsyn.ir.universe import PIMSYN_UNIVERSE
+from pimsyn.tools.universe import PIMSYN_UNIVERSE
 from pimsyn.passes.registry import PASSES
 from pimsyn.tools.opt import main
 

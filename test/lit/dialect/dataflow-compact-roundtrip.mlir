@@ -14,8 +14,8 @@ builtin.module @tiny {
     %3 = pim.alu "conv1" shiftadd cnt 0 to 4 bit 0 to 16 vec_width 32 after %2
     %4 = pim.alu "conv1" add cnt 0 to 4 vec_width 4 after %3
     %5 = pim.store "conv1" cnt 0 to 4 vec_width 16 after %4
-    %6 = pim.merge "conv1" cnt 0 to 4 macro_num 2 vec_width 16 after %5
-    %7 = pim.transfer "pool1" cnt 0 to 2 src 1 dst 2 vec_width 24 after %6 parent_blocks [[1, 3]]
+    %6 = pim.merge "conv1" cnt 0 to 4 macro_num 2 vec_width 16 bytes 32 after %5
+    %7 = pim.transfer "pool1" cnt 0 to 2 bytes 48 after %6 parent_blocks [[1, 3]]
     %8 = pim.load "pool1" cnt 0 to 2 vec_width 36 after %7
     %9 = pim.alu "pool1" pool cnt 0 to 2 vec_width 4 after %8
     %10 = pim.alu "pool1" relu cnt 0 to 2 vec_width 4 after %9
@@ -30,8 +30,8 @@ builtin.module @tiny {
 // CHECK-NEXT:   %3 = pim.alu "conv1" shiftadd cnt 0 to 4 bit 0 to 16 vec_width 32 after %2
 // CHECK-NEXT:   %4 = pim.alu "conv1" add cnt 0 to 4 vec_width 4 after %3
 // CHECK-NEXT:   %5 = pim.store "conv1" cnt 0 to 4 vec_width 16 after %4
-// CHECK-NEXT:   %6 = pim.merge "conv1" cnt 0 to 4 macro_num 2 vec_width 16 after %5
-// CHECK-NEXT:   %7 = pim.transfer "pool1" cnt 0 to 2 src 1 dst 2 vec_width 24 after %6 parent_blocks {{\[\[}}1, 3]]
+// CHECK-NEXT:   %6 = pim.merge "conv1" cnt 0 to 4 macro_num 2 vec_width 16 bytes 32 after %5
+// CHECK-NEXT:   %7 = pim.transfer "pool1" cnt 0 to 2 bytes 48 after %6 parent_blocks {{\[\[}}1, 3]]
 // CHECK-NEXT:   %8 = pim.load "pool1" cnt 0 to 2 vec_width 36 after %7
 // CHECK-NEXT:   %9 = pim.alu "pool1" pool cnt 0 to 2 vec_width 4 after %8
 // CHECK-NEXT:   %10 = pim.alu "pool1" relu cnt 0 to 2 vec_width 4 after %9

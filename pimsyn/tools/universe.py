@@ -1,4 +1,4 @@
-"""xDSL plugin entry point: makes ``xdsl-opt`` know the ``pim`` dialect and pimsyn passes.
+"""xDSL plugin entry point: makes ``xdsl-opt`` know the ``pim`` dialect, pimsyn passes and targets.
 
 Declared in pyproject.toml under ``[project.entry-points."xdsl.universe"]``.
 """
@@ -8,6 +8,7 @@ from __future__ import annotations
 from xdsl.ir import Dialect
 from xdsl.universe import Universe
 
+from pimsyn.backend.targets import TARGETS
 from pimsyn.passes.registry import PASSES
 
 
@@ -17,4 +18,4 @@ def _pim_dialect() -> Dialect:
     return PIM
 
 
-PIMSYN_UNIVERSE = Universe(all_dialects={"pim": _pim_dialect}, all_passes=PASSES)
+PIMSYN_UNIVERSE = Universe(all_dialects={"pim": _pim_dialect}, all_passes=PASSES, all_targets=TARGETS)
