@@ -74,7 +74,50 @@ def bench_unroll() -> None:
         )
 
 
+def fixed_design(net: Network, macro_setting: str = "specified", conv_dup=None, macros=None):
+    """A design point without search (AlexNet: spec 8.3 design A; else no duplication, a
+    macro per 128 crossbars, 256x256 2-bit crossbars, RatioRram 0.3 and twice the power the
+    weights need, at least 49 W): the design.mlir benchmarks need a design, not a good one."""
+    import numpy as np
+
+    from pimsyn.hw import apply_duplication, cost_network, load_hardware
+    from pimsyn.hw.design import Design
+    from pimsyn.hw.energy import used_crossbars
+
+    hw = load_hardware()
+    cnet = cost_network(net, hw, 256, 2)
+    dup = np.asarray(conv_dup if conv_dup else [1] * net.count("conv"), dtype=np.int64)
+    xbars = used_crossbars(cnet, apply_duplication(cnet, dup))[cnet.gene_layers]
+    macros = macros or tuple(int(max(1, -(-x // 128))) for x in xbars)
+    power = max(49.0, float(np.ceil(2 * xbars.sum() * hw.crossbar(256, 2).peak_power_w / 0.3)))
+    return Design(network=net, hw=hw, total_power_w=power, rram_ratio=0.3, xbar_size=256, cell_res=2, dac_res=1,
+                  adc_res=9, macro_setting=macro_setting, conv_dup=tuple(int(d) for d in dup),
+                  macros=tuple(macros), partners=(-1,) * len(macros))
+
+
+def bench_design(label: str, design) -> None:
+    """design.mlir of a synthesized design (physical design, schedule, hardware table):
+    build (the pass pipeline, evaluations included), print, parse + verify."""
+    from pimsyn.passes.pipeline import design_to_module
+
+    start = time.perf_counter()
+    module = design_to_module(design)
+    build_s = time.perf_counter() - start
+    print_s, text = _best_of(lambda: print_module(module), 3)
+    parse_s, parsed = _best_of(lambda: parse_module(text), 3)
+    assert print_module(parsed) == text, "design.mlir round trip changed the text"
+    macros = sum(1 for op in module.walk() if op.name == "pim.macro")
+    print(
+        f"design.mlir {label:<22} macros={macros:4d} chars={len(text):8d}  build {build_s:6.2f} s  "
+        f"print {print_s * 1e3:7.1f} ms  parse+verify {parse_s * 1e3:7.1f} ms  "
+        f"print+parse+verify {(print_s + parse_s) * 1e3:7.1f} ms"
+    )
+
+
 def main() -> None:
+    alexnet = load_network_json(ROOT / "test" / "data" / "networks" / "alexnet.json")
+    bench_design("alexnet design A", fixed_design(alexnet, "specified", (110, 26, 6, 7, 6), (11, 10, 5, 5, 3, 18, 8, 4)))
+    bench_design("alexnet dup 1", fixed_design(alexnet))
     bench_network("resnet18 (json)", load_network_json(ROOT / "test" / "data" / "networks" / "resnet18.json"))
     try:
         import onnx
@@ -89,6 +132,7 @@ def main() -> None:
             net = load_onnx(path)
             print(f"light_resnet50 ONNX import {(time.perf_counter() - start) * 1e3:.0f} ms")
             bench_network("light_resnet50", net)
+            bench_design("light_resnet50 dup 1", fixed_design(net))
         else:
             print(f"light_resnet50: skipped ({path} not found)")
     bench_unroll()
