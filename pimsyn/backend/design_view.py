@@ -189,7 +189,7 @@ def read_design(module: ModuleOp) -> tuple[DesignRecord, EvaluationRecord]:
     evaluation = EvaluationRecord(
         feasible=feasible, reason="" if feasible else "the design.mlir records an infeasible design",
         metrics=metrics, layers=layers, mesh_rows=chip.rows if chip else 0, mesh_cols=chip.cols if chip else 0,
-        total_macros=len(macro_ops), spm_kb=chip.spm_kb.value.data if chip else 0,
+        total_macros=len(macro_ops), spm_kb=max((m.count("spm_kb") for m in macro_ops), default=0),
         unified_macro_size=max((m.count("size") for m in macro_ops), default=0)
         if design.macro_setting == "unified" else 0,
         energy_nj=energy, component_energy_nj=split, search=search,

@@ -3,8 +3,8 @@
 Written by the ``place`` pass (docs/architecture.md, "The physical design in the IR"),
 read by every backend::
 
-    pim.chip mesh [2, 2] spm_kb 64 {
-      pim.macro 0 at [0, 0] layers ["conv1"] size 8 crossbars 8 dac 216 sh 8 adc 308 alu <SHIFTADD = 39, ADDITION = 1, POOL = 2>
+    pim.chip mesh [2, 2] {
+      pim.macro 0 at [0, 0] layers ["conv1"] size 8 crossbars 8 dac 216 sh 8 adc 308 alu <SHIFTADD = 39, ADDITION = 1, POOL = 2> spm_kb 64
       pim.map "conv1" macros [0] crossbars [8] merge 0 units <ADC = 308, SHIFTADD = 39, ADDITION = 1>
       pim.map "pool1" macros [0] merge 0 units <POOL = 2>
     }
@@ -15,7 +15,8 @@ read by every backend::
   runs on it: one, or a sharing pair (paper Section IV-C2), home layer first. ``size`` is
   its crossbar slots (spec 6: ceil(X/c) of its layer, or the unified size), ``crossbars``
   the slots holding weights; ``dac``/``sh``/``adc``/``alu`` its units (``sh``: one
-  sample-and-hold bank of S columns per crossbar).
+  sample-and-hold bank of S columns per crossbar); ``spm_kb`` its eDRAM scratchpad (spec
+  5.14-5.15: one capacity for every macro of a PIMSYN design).
 * ``pim.map``: where one layer lives. A conv/FC layer: its home macros (the gene's c
   macros) with the crossbars each holds, the merge macro, the partner it shares its run
   with, and its units per home macro (spec 6 per-macro counts). A pool/eltwise layer: the
@@ -93,7 +94,7 @@ class MacroOp(_FieldOp):
     FIELDS: ClassVar[tuple[Field, ...]] = (
         Field("id", INT, positional=True), Field("at", INTS), Field("layers", STRINGS),
         Field("size", INT), Field("crossbars", INT), Field("dac", INT), Field("sh", INT),
-        Field("adc", INT), Field("alu", COUNTS),
+        Field("adc", INT), Field("alu", COUNTS), Field("spm_kb", INT),
     )
     id = prop_def(IntegerAttr)
     at = prop_def(DenseArrayBase)
@@ -104,6 +105,7 @@ class MacroOp(_FieldOp):
     sh = prop_def(IntegerAttr)
     adc = prop_def(IntegerAttr)
     alu = prop_def(AllocAttr)
+    spm_kb = prop_def(IntegerAttr)
 
     @property
     def macro_id(self) -> int:
@@ -124,7 +126,7 @@ class MacroOp(_FieldOp):
         return str(self.macro_id)
 
     def verify_(self) -> None:
-        self._check_nonnegative(("id", "at", "size", "crossbars", "dac", "sh", "adc"))
+        self._check_nonnegative(("id", "at", "size", "crossbars", "dac", "sh", "adc", "spm_kb"))
         if len(self.position) != 2:
             self._fail(f"at must be [row, col], got {list(self.position)}")
         if not 1 <= len(self.layer_names) <= 2:
@@ -185,20 +187,16 @@ class MapOp(_FieldOp):
 
 @irdl_op_definition
 class ChipOp(IRDLOperation):
-    """The chip: a rows x cols macro mesh, the scratchpad size, its macros and maps."""
+    """The chip: a rows x cols macro mesh, its macros and maps."""
 
     name = "pim.chip"
-    FIELDS: ClassVar[tuple[Field, ...]] = (Field("mesh", INTS), Field("spm_kb", INT))
+    FIELDS: ClassVar[tuple[Field, ...]] = (Field("mesh", INTS),)
     mesh = prop_def(DenseArrayBase)
-    spm_kb = prop_def(IntegerAttr)
     body = region_def("single_block")
     traits = traits_def(NoTerminator())
 
-    def __init__(self, rows: int, cols: int, spm_kb: int, ops: list[IRDLOperation]) -> None:
-        super().__init__(
-            regions=[Region(Block(ops))],
-            properties={"mesh": syntax.ints_attr((rows, cols)), "spm_kb": syntax.int_attr(spm_kb)},
-        )
+    def __init__(self, rows: int, cols: int, ops: list[IRDLOperation]) -> None:
+        super().__init__(regions=[Region(Block(ops))], properties={"mesh": syntax.ints_attr((rows, cols))})
 
     @property
     def rows(self) -> int:
@@ -218,8 +216,6 @@ class ChipOp(IRDLOperation):
         mesh = tuple(self.mesh.get_values())
         if len(mesh) != 2 or min(mesh) < 1:  # type: ignore[type-var]
             raise VerifyException(f"pim.chip: mesh must be [rows, cols] with both >= 1, got {list(mesh)}")
-        if self.spm_kb.value.data < 0:
-            raise VerifyException(f"pim.chip: spm_kb must be >= 0, got {self.spm_kb.value.data}")
         for op in self.body.block.ops:
             if not isinstance(op, (MacroOp, MapOp)):
                 raise VerifyException(f"pim.chip: '{op.name}' is not a pim.macro or pim.map op")

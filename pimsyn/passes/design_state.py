@@ -1,9 +1,10 @@
 """Read a design out of a `pim` module and write decisions back: what every pass shares.
 
-A pass reads the network (`module_to_network`) and the decisions earlier passes made (module
-attributes `pim.hw`, `pim.budget`, `pim.macro_setting`; layer attributes `dup`, `blocks`,
-`macros`, `share_with`), calls the plain functions of `pimsyn.hw` / `pimsyn.search`, and
-writes its own decision. A missing earlier decision is a clean `PassFailedException`
+A pass reads the network (`module_to_network`), the hardware table embedded in the module
+(`pim.hardware`, `hardware_for`) and the decisions earlier passes made (module attributes
+`pim.hw`, `pim.budget`, `pim.macro_setting`; layer attributes `dup`, `blocks`, `macros`,
+`share_with`), calls the plain functions of `pimsyn.hw` / `pimsyn.search`, and writes its
+own decision. A missing earlier decision is a clean `PassFailedException`
 naming the pass to run first.
 """
 

@@ -3,7 +3,7 @@
 Needs `duplicate` and `partition`. Writes, from the cost model's own placement (one
 implementation, `pimsyn.hw.placement`):
 
-* `pim.chip mesh [rows, cols] spm_kb K { pim.macro ... pim.map ... }`: one `pim.macro` per
+* `pim.chip mesh [rows, cols] { pim.macro ... pim.map ... }`: one `pim.macro` per
   macro (id = serpentine position, spec 5.2) with its crossbar slots, used crossbars and
   units; one `pim.map` per layer (home macros, crossbars per macro, merge macro, sharing
   partner, units per macro; a pool/eltwise layer runs in the merge macro of its first
@@ -143,6 +143,7 @@ def write_placement(module: ModuleOp, design, evaluation) -> None:
             "size": macro_size[macro], "crossbars": macro_xbars[macro], "dac": units.get("DAC", 0),
             "sh": macro_size[macro], "adc": units.get("ADC", 0),
             "alu": {comp: units[comp] for comp in _ALU_UNITS if units.get(comp)},
+            "spm_kb": int(evaluation.spm_kb),
         }
         ops.append(MacroOp.create(properties=_props(MacroOp, props, to_attr)))
     ops += [MapOp.create(properties=_props(MapOp, props, to_attr)) for props in maps]
@@ -150,7 +151,7 @@ def write_placement(module: ModuleOp, design, evaluation) -> None:
     if old is not None:
         old.detach()
         old.erase()
-    chip = ChipOp(evaluation.mesh_rows, evaluation.mesh_cols, int(evaluation.spm_kb), ops)
+    chip = ChipOp(evaluation.mesh_rows, evaluation.mesh_cols, ops)
     region = ir_design.dataflow_region(module)
     if region is not None:
         module.body.block.insert_op_before(chip, region)

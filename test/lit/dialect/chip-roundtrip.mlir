@@ -24,11 +24,11 @@ builtin.module @tiny {
   %pool1 = pim.pool %conv1 "pool1" max kernel [2, 2] stride [2, 2] {dup = 16 : i64, blocks = 1 : i64, alloc = #pim.alloc<POOL = 1>} : tensor<1x8x8x8xi16> -> tensor<1x8x4x4xi16>
   %conv2 = pim.conv %pool1 "conv2" kernel [3, 3] pads [1, 1, 1, 1] in 8 out 16 activation relu {dup = 16 : i64, blocks = 1 : i64, macros = 1 : i64, share_with = "conv1", alloc = #pim.alloc<DAC = 9216, ADC = 0, SHIFTADD = 18, ADDITION = 1>, crossbars = 128 : i64} : tensor<1x8x4x4xi16> -> tensor<1x16x4x4xi16>
   %fc1 = pim.fc %conv2 "fc1" in 256 out 10 {dup = 1 : i64, blocks = 1 : i64, macros = 2 : i64, alloc = #pim.alloc<DAC = 21, ADC = 1, SHIFTADD = 1, ADDITION = 1>, crossbars = 16 : i64} : tensor<1x16x4x4xi16> -> tensor<1x10xi16>
-  pim.chip mesh [2, 2] spm_kb 64 {
-    pim.macro 0 at [0, 0] layers ["conv1", "conv2"] size 512 crossbars 512 dac 13824 sh 512 adc 572 alu <SHIFTADD = 72, ADDITION = 2>
-    pim.macro 1 at [0, 1] layers ["conv2", "conv1"] size 128 crossbars 128 dac 9216 sh 128 adc 0 alu <SHIFTADD = 18, ADDITION = 1, POOL = 1>
-    pim.macro 2 at [1, 1] layers ["fc1"] size 8 crossbars 8 dac 11 sh 8 adc 1 alu <SHIFTADD = 1, ADDITION = 1>
-    pim.macro 3 at [1, 0] layers ["fc1"] size 8 crossbars 8 dac 11 sh 8 adc 1 alu <SHIFTADD = 1, ADDITION = 1>
+  pim.chip mesh [2, 2] {
+    pim.macro 0 at [0, 0] layers ["conv1", "conv2"] size 512 crossbars 512 dac 13824 sh 512 adc 572 alu <SHIFTADD = 72, ADDITION = 2> spm_kb 64
+    pim.macro 1 at [0, 1] layers ["conv2", "conv1"] size 128 crossbars 128 dac 9216 sh 128 adc 0 alu <SHIFTADD = 18, ADDITION = 1, POOL = 1> spm_kb 64
+    pim.macro 2 at [1, 1] layers ["fc1"] size 8 crossbars 8 dac 11 sh 8 adc 1 alu <SHIFTADD = 1, ADDITION = 1> spm_kb 64
+    pim.macro 3 at [1, 0] layers ["fc1"] size 8 crossbars 8 dac 11 sh 8 adc 1 alu <SHIFTADD = 1, ADDITION = 1> spm_kb 64
     pim.map "conv1" macros [0] crossbars [512] merge 1 shared_with "conv2" units <DAC = 13824, ADC = 572, SHIFTADD = 72, ADDITION = 2>
     pim.map "pool1" macros [1] merge 1 units <POOL = 1>
     pim.map "conv2" macros [1] crossbars [128] merge 0 shared_with "conv1" units <DAC = 9216, ADC = 0, SHIFTADD = 18, ADDITION = 1>
@@ -70,11 +70,11 @@ builtin.module @tiny {
 // CHECK-NEXT:   %pool1 = pim.pool %conv1 "pool1" max kernel [2, 2] stride [2, 2] {dup = 16 : i64, blocks = 1 : i64, alloc = #pim.alloc<POOL = 1>} : tensor<1x8x8x8xi16> -> tensor<1x8x4x4xi16>
 // CHECK-NEXT:   %conv2 = pim.conv %pool1 "conv2" kernel [3, 3] pads [1, 1, 1, 1] in 8 out 16 activation relu {dup = 16 : i64, blocks = 1 : i64, macros = 1 : i64, share_with = "conv1", alloc = #pim.alloc<DAC = 9216, ADC = 0, SHIFTADD = 18, ADDITION = 1>, crossbars = 128 : i64} : tensor<1x8x4x4xi16> -> tensor<1x16x4x4xi16>
 // CHECK-NEXT:   %fc1 = pim.fc %conv2 "fc1" in 256 out 10 {dup = 1 : i64, blocks = 1 : i64, macros = 2 : i64, alloc = #pim.alloc<DAC = 21, ADC = 1, SHIFTADD = 1, ADDITION = 1>, crossbars = 16 : i64} : tensor<1x16x4x4xi16> -> tensor<1x10xi16>
-// CHECK-NEXT:   pim.chip mesh [2, 2] spm_kb 64 {
-// CHECK-NEXT:     pim.macro 0 at [0, 0] layers ["conv1", "conv2"] size 512 crossbars 512 dac 13824 sh 512 adc 572 alu <SHIFTADD = 72, ADDITION = 2>
-// CHECK-NEXT:     pim.macro 1 at [0, 1] layers ["conv2", "conv1"] size 128 crossbars 128 dac 9216 sh 128 adc 0 alu <SHIFTADD = 18, ADDITION = 1, POOL = 1>
-// CHECK-NEXT:     pim.macro 2 at [1, 1] layers ["fc1"] size 8 crossbars 8 dac 11 sh 8 adc 1 alu <SHIFTADD = 1, ADDITION = 1>
-// CHECK-NEXT:     pim.macro 3 at [1, 0] layers ["fc1"] size 8 crossbars 8 dac 11 sh 8 adc 1 alu <SHIFTADD = 1, ADDITION = 1>
+// CHECK-NEXT:   pim.chip mesh [2, 2] {
+// CHECK-NEXT:     pim.macro 0 at [0, 0] layers ["conv1", "conv2"] size 512 crossbars 512 dac 13824 sh 512 adc 572 alu <SHIFTADD = 72, ADDITION = 2> spm_kb 64
+// CHECK-NEXT:     pim.macro 1 at [0, 1] layers ["conv2", "conv1"] size 128 crossbars 128 dac 9216 sh 128 adc 0 alu <SHIFTADD = 18, ADDITION = 1, POOL = 1> spm_kb 64
+// CHECK-NEXT:     pim.macro 2 at [1, 1] layers ["fc1"] size 8 crossbars 8 dac 11 sh 8 adc 1 alu <SHIFTADD = 1, ADDITION = 1> spm_kb 64
+// CHECK-NEXT:     pim.macro 3 at [1, 0] layers ["fc1"] size 8 crossbars 8 dac 11 sh 8 adc 1 alu <SHIFTADD = 1, ADDITION = 1> spm_kb 64
 // CHECK-NEXT:     pim.map "conv1" macros [0] crossbars [512] merge 1 shared_with "conv2" units <DAC = 13824, ADC = 572, SHIFTADD = 72, ADDITION = 2>
 // CHECK-NEXT:     pim.map "pool1" macros [1] merge 1 units <POOL = 1>
 // CHECK-NEXT:     pim.map "conv2" macros [1] crossbars [128] merge 0 shared_with "conv1" units <DAC = 9216, ADC = 0, SHIFTADD = 18, ADDITION = 1>

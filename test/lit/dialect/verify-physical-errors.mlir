@@ -13,9 +13,9 @@
 // here one crossbar is missing (macro 1 and the map agree on 7).
 %x = pim.input "x" : tensor<1x16x4x4xi16>
 %fc1 = pim.fc %x "fc1" in 256 out 10 {macros = 2 : i64, crossbars = 16 : i64} : tensor<1x16x4x4xi16> -> tensor<1x10xi16>
-pim.chip mesh [2, 1] spm_kb 64 {
-  pim.macro 0 at [0, 0] layers ["fc1"] size 8 crossbars 8 dac 11 sh 8 adc 1 alu <SHIFTADD = 1, ADDITION = 1>
-  pim.macro 1 at [1, 0] layers ["fc1"] size 8 crossbars 7 dac 11 sh 8 adc 1 alu <SHIFTADD = 1, ADDITION = 1>
+pim.chip mesh [2, 1] {
+  pim.macro 0 at [0, 0] layers ["fc1"] size 8 crossbars 8 dac 11 sh 8 adc 1 alu <SHIFTADD = 1, ADDITION = 1> spm_kb 64
+  pim.macro 1 at [1, 0] layers ["fc1"] size 8 crossbars 7 dac 11 sh 8 adc 1 alu <SHIFTADD = 1, ADDITION = 1> spm_kb 64
   pim.map "fc1" macros [0, 1] crossbars [8, 7] merge 1 units <DAC = 11, ADC = 1, SHIFTADD = 1, ADDITION = 1>
 }
 // CHECK: pim.map "fc1": crossbars add up to 15 but the layer has crossbars = 16
@@ -25,9 +25,9 @@ pim.chip mesh [2, 1] spm_kb 64 {
 // A map names macro 2 of a chip with macros 0 and 1.
 %x = pim.input "x" : tensor<1x16x4x4xi16>
 %fc1 = pim.fc %x "fc1" in 256 out 10 {macros = 2 : i64, crossbars = 16 : i64} : tensor<1x16x4x4xi16> -> tensor<1x10xi16>
-pim.chip mesh [2, 1] spm_kb 64 {
-  pim.macro 0 at [0, 0] layers ["fc1"] size 8 crossbars 8 dac 11 sh 8 adc 1 alu <SHIFTADD = 1, ADDITION = 1>
-  pim.macro 1 at [1, 0] layers ["fc1"] size 8 crossbars 8 dac 11 sh 8 adc 1 alu <SHIFTADD = 1, ADDITION = 1>
+pim.chip mesh [2, 1] {
+  pim.macro 0 at [0, 0] layers ["fc1"] size 8 crossbars 8 dac 11 sh 8 adc 1 alu <SHIFTADD = 1, ADDITION = 1> spm_kb 64
+  pim.macro 1 at [1, 0] layers ["fc1"] size 8 crossbars 8 dac 11 sh 8 adc 1 alu <SHIFTADD = 1, ADDITION = 1> spm_kb 64
   pim.map "fc1" macros [0, 2] crossbars [8, 8] merge 1 units <DAC = 11, ADC = 1, SHIFTADD = 1, ADDITION = 1>
 }
 // CHECK: pim.map "fc1": macros names macro 2, but the chip has macros 0 to 1
@@ -38,10 +38,10 @@ pim.chip mesh [2, 1] spm_kb 64 {
 %x = pim.input "x" : tensor<1x8x4x4xi16>
 %conv2 = pim.conv %x "conv2" kernel [3, 3] pads [1, 1, 1, 1] in 8 out 16 activation relu {macros = 1 : i64, crossbars = 128 : i64} : tensor<1x8x4x4xi16> -> tensor<1x16x4x4xi16>
 %fc1 = pim.fc %conv2 "fc1" in 256 out 10 {macros = 2 : i64, crossbars = 16 : i64} : tensor<1x16x4x4xi16> -> tensor<1x10xi16>
-pim.chip mesh [2, 2] spm_kb 64 {
-  pim.macro 0 at [0, 0] layers ["conv2"] size 128 crossbars 128 dac 9216 sh 128 adc 1 alu <SHIFTADD = 18, ADDITION = 1>
-  pim.macro 1 at [0, 1] layers ["fc1"] size 8 crossbars 8 dac 11 sh 8 adc 1 alu <SHIFTADD = 1, ADDITION = 1>
-  pim.macro 2 at [1, 1] layers ["fc1"] size 8 crossbars 8 dac 11 sh 8 adc 1 alu <SHIFTADD = 1, ADDITION = 1>
+pim.chip mesh [2, 2] {
+  pim.macro 0 at [0, 0] layers ["conv2"] size 128 crossbars 128 dac 9216 sh 128 adc 1 alu <SHIFTADD = 18, ADDITION = 1> spm_kb 64
+  pim.macro 1 at [0, 1] layers ["fc1"] size 8 crossbars 8 dac 11 sh 8 adc 1 alu <SHIFTADD = 1, ADDITION = 1> spm_kb 64
+  pim.macro 2 at [1, 1] layers ["fc1"] size 8 crossbars 8 dac 11 sh 8 adc 1 alu <SHIFTADD = 1, ADDITION = 1> spm_kb 64
   pim.map "conv2" macros [0] crossbars [128] merge 0 units <DAC = 9216, ADC = 1, SHIFTADD = 18, ADDITION = 1>
   pim.map "fc1" macros [1, 2] crossbars [8, 8] merge 2 units <DAC = 11, ADC = 1, SHIFTADD = 1, ADDITION = 1>
 }
@@ -56,10 +56,10 @@ pim.dataflow {
 %x = pim.input "x" : tensor<1x8x4x4xi16>
 %conv2 = pim.conv %x "conv2" kernel [3, 3] pads [1, 1, 1, 1] in 8 out 16 activation relu {macros = 1 : i64, crossbars = 128 : i64} : tensor<1x8x4x4xi16> -> tensor<1x16x4x4xi16>
 %fc1 = pim.fc %conv2 "fc1" in 256 out 10 {macros = 2 : i64, crossbars = 16 : i64} : tensor<1x16x4x4xi16> -> tensor<1x10xi16>
-pim.chip mesh [2, 2] spm_kb 64 {
-  pim.macro 0 at [0, 0] layers ["conv2"] size 128 crossbars 128 dac 9216 sh 128 adc 1 alu <SHIFTADD = 18, ADDITION = 1>
-  pim.macro 1 at [0, 1] layers ["fc1"] size 8 crossbars 8 dac 11 sh 8 adc 1 alu <SHIFTADD = 1, ADDITION = 1>
-  pim.macro 2 at [1, 1] layers ["fc1"] size 8 crossbars 8 dac 11 sh 8 adc 1 alu <SHIFTADD = 1, ADDITION = 1>
+pim.chip mesh [2, 2] {
+  pim.macro 0 at [0, 0] layers ["conv2"] size 128 crossbars 128 dac 9216 sh 128 adc 1 alu <SHIFTADD = 18, ADDITION = 1> spm_kb 64
+  pim.macro 1 at [0, 1] layers ["fc1"] size 8 crossbars 8 dac 11 sh 8 adc 1 alu <SHIFTADD = 1, ADDITION = 1> spm_kb 64
+  pim.macro 2 at [1, 1] layers ["fc1"] size 8 crossbars 8 dac 11 sh 8 adc 1 alu <SHIFTADD = 1, ADDITION = 1> spm_kb 64
   pim.map "conv2" macros [0] crossbars [128] merge 0 units <DAC = 9216, ADC = 1, SHIFTADD = 18, ADDITION = 1>
   pim.map "fc1" macros [1, 2] crossbars [8, 8] merge 2 units <DAC = 11, ADC = 1, SHIFTADD = 1, ADDITION = 1>
 }
@@ -77,9 +77,9 @@ pim.dataflow {
 %conv1 = pim.conv %x "conv1" kernel [3, 3] pads [1, 1, 1, 1] in 3 out 8 activation relu {macros = 1 : i64, crossbars = 512 : i64} : tensor<1x3x8x8xi16> -> tensor<1x8x8x8xi16>
 %pool1 = pim.pool %conv1 "pool1" max kernel [2, 2] stride [2, 2] : tensor<1x8x8x8xi16> -> tensor<1x8x4x4xi16>
 %conv2 = pim.conv %pool1 "conv2" kernel [3, 3] pads [1, 1, 1, 1] in 8 out 16 activation relu {macros = 1 : i64, crossbars = 128 : i64} : tensor<1x8x4x4xi16> -> tensor<1x16x4x4xi16>
-pim.chip mesh [2, 1] spm_kb 64 {
-  pim.macro 0 at [0, 0] layers ["conv1", "conv2"] size 512 crossbars 512 dac 13824 sh 512 adc 572 alu <SHIFTADD = 72, ADDITION = 2>
-  pim.macro 1 at [1, 0] layers ["conv2", "conv1"] size 128 crossbars 128 dac 9216 sh 128 adc 0 alu <SHIFTADD = 18, ADDITION = 1, POOL = 1>
+pim.chip mesh [2, 1] {
+  pim.macro 0 at [0, 0] layers ["conv1", "conv2"] size 512 crossbars 512 dac 13824 sh 512 adc 572 alu <SHIFTADD = 72, ADDITION = 2> spm_kb 64
+  pim.macro 1 at [1, 0] layers ["conv2", "conv1"] size 128 crossbars 128 dac 9216 sh 128 adc 0 alu <SHIFTADD = 18, ADDITION = 1, POOL = 1> spm_kb 64
   pim.map "conv1" macros [0] crossbars [512] merge 1 units <DAC = 13824, ADC = 572, SHIFTADD = 72, ADDITION = 2>
   pim.map "pool1" macros [1] merge 1 units <POOL = 1>
   pim.map "conv2" macros [1] crossbars [128] merge 0 units <DAC = 9216, ADC = 0, SHIFTADD = 18, ADDITION = 1>
@@ -91,9 +91,9 @@ pim.chip mesh [2, 1] spm_kb 64 {
 // Macro id 0 defined twice (ids must be the serpentine positions 0 to M-1).
 %x = pim.input "x" : tensor<1x16x4x4xi16>
 %fc1 = pim.fc %x "fc1" in 256 out 10 {macros = 2 : i64, crossbars = 16 : i64} : tensor<1x16x4x4xi16> -> tensor<1x10xi16>
-pim.chip mesh [2, 1] spm_kb 64 {
-  pim.macro 0 at [0, 0] layers ["fc1"] size 8 crossbars 8 dac 11 sh 8 adc 1 alu <SHIFTADD = 1, ADDITION = 1>
-  pim.macro 0 at [1, 0] layers ["fc1"] size 8 crossbars 8 dac 11 sh 8 adc 1 alu <SHIFTADD = 1, ADDITION = 1>
+pim.chip mesh [2, 1] {
+  pim.macro 0 at [0, 0] layers ["fc1"] size 8 crossbars 8 dac 11 sh 8 adc 1 alu <SHIFTADD = 1, ADDITION = 1> spm_kb 64
+  pim.macro 0 at [1, 0] layers ["fc1"] size 8 crossbars 8 dac 11 sh 8 adc 1 alu <SHIFTADD = 1, ADDITION = 1> spm_kb 64
   pim.map "fc1" macros [0, 1] crossbars [8, 8] merge 1 units <DAC = 11, ADC = 1, SHIFTADD = 1, ADDITION = 1>
 }
 // CHECK: pim.chip: macro ids must be 0 to 1 (macro 0 is defined twice)
@@ -103,9 +103,9 @@ pim.chip mesh [2, 1] spm_kb 64 {
 // Two macros at the same mesh position [0, 0].
 %x = pim.input "x" : tensor<1x16x4x4xi16>
 %fc1 = pim.fc %x "fc1" in 256 out 10 {macros = 2 : i64, crossbars = 16 : i64} : tensor<1x16x4x4xi16> -> tensor<1x10xi16>
-pim.chip mesh [2, 1] spm_kb 64 {
-  pim.macro 0 at [0, 0] layers ["fc1"] size 8 crossbars 8 dac 11 sh 8 adc 1 alu <SHIFTADD = 1, ADDITION = 1>
-  pim.macro 1 at [0, 0] layers ["fc1"] size 8 crossbars 8 dac 11 sh 8 adc 1 alu <SHIFTADD = 1, ADDITION = 1>
+pim.chip mesh [2, 1] {
+  pim.macro 0 at [0, 0] layers ["fc1"] size 8 crossbars 8 dac 11 sh 8 adc 1 alu <SHIFTADD = 1, ADDITION = 1> spm_kb 64
+  pim.macro 1 at [0, 0] layers ["fc1"] size 8 crossbars 8 dac 11 sh 8 adc 1 alu <SHIFTADD = 1, ADDITION = 1> spm_kb 64
   pim.map "fc1" macros [0, 1] crossbars [8, 8] merge 1 units <DAC = 11, ADC = 1, SHIFTADD = 1, ADDITION = 1>
 }
 // CHECK: pim.macro 1: at [0, 0] is taken by macro 0
@@ -115,9 +115,9 @@ pim.chip mesh [2, 1] spm_kb 64 {
 // A macro outside the 2 x 1 mesh (column 1).
 %x = pim.input "x" : tensor<1x16x4x4xi16>
 %fc1 = pim.fc %x "fc1" in 256 out 10 {macros = 2 : i64, crossbars = 16 : i64} : tensor<1x16x4x4xi16> -> tensor<1x10xi16>
-pim.chip mesh [2, 1] spm_kb 64 {
-  pim.macro 0 at [0, 0] layers ["fc1"] size 8 crossbars 8 dac 11 sh 8 adc 1 alu <SHIFTADD = 1, ADDITION = 1>
-  pim.macro 1 at [1, 1] layers ["fc1"] size 8 crossbars 8 dac 11 sh 8 adc 1 alu <SHIFTADD = 1, ADDITION = 1>
+pim.chip mesh [2, 1] {
+  pim.macro 0 at [0, 0] layers ["fc1"] size 8 crossbars 8 dac 11 sh 8 adc 1 alu <SHIFTADD = 1, ADDITION = 1> spm_kb 64
+  pim.macro 1 at [1, 1] layers ["fc1"] size 8 crossbars 8 dac 11 sh 8 adc 1 alu <SHIFTADD = 1, ADDITION = 1> spm_kb 64
   pim.map "fc1" macros [0, 1] crossbars [8, 8] merge 1 units <DAC = 11, ADC = 1, SHIFTADD = 1, ADDITION = 1>
 }
 // CHECK: pim.macro 1: at [1, 1] is outside the 2 x 1 mesh
@@ -128,10 +128,10 @@ pim.chip mesh [2, 1] spm_kb 64 {
 %x = pim.input "x" : tensor<1x8x4x4xi16>
 %conv2 = pim.conv %x "conv2" kernel [3, 3] pads [1, 1, 1, 1] in 8 out 16 activation relu {macros = 1 : i64, crossbars = 128 : i64} : tensor<1x8x4x4xi16> -> tensor<1x16x4x4xi16>
 %fc1 = pim.fc %conv2 "fc1" in 256 out 10 {macros = 2 : i64, crossbars = 16 : i64} : tensor<1x16x4x4xi16> -> tensor<1x10xi16>
-pim.chip mesh [2, 2] spm_kb 64 {
-  pim.macro 0 at [0, 0] layers ["conv2"] size 128 crossbars 128 dac 9216 sh 128 adc 1 alu <SHIFTADD = 18, ADDITION = 1>
-  pim.macro 1 at [0, 1] layers ["fc1"] size 8 crossbars 8 dac 11 sh 8 adc 1 alu <SHIFTADD = 1, ADDITION = 1>
-  pim.macro 2 at [1, 1] layers ["fc1"] size 8 crossbars 8 dac 11 sh 8 adc 1 alu <SHIFTADD = 1, ADDITION = 1>
+pim.chip mesh [2, 2] {
+  pim.macro 0 at [0, 0] layers ["conv2"] size 128 crossbars 128 dac 9216 sh 128 adc 1 alu <SHIFTADD = 18, ADDITION = 1> spm_kb 64
+  pim.macro 1 at [0, 1] layers ["fc1"] size 8 crossbars 8 dac 11 sh 8 adc 1 alu <SHIFTADD = 1, ADDITION = 1> spm_kb 64
+  pim.macro 2 at [1, 1] layers ["fc1"] size 8 crossbars 8 dac 11 sh 8 adc 1 alu <SHIFTADD = 1, ADDITION = 1> spm_kb 64
   pim.map "conv2" macros [0] crossbars [128] merge 0 units <DAC = 9216, ADC = 1, SHIFTADD = 18, ADDITION = 1>
   pim.map "fc1" macros [1, 2] crossbars [8, 8] merge 2 units <DAC = 11, ADC = 1, SHIFTADD = 1, ADDITION = 1>
 }
@@ -145,9 +145,9 @@ pim.dataflow {
 // A map of "fc2", which is no layer op of the module.
 %x = pim.input "x" : tensor<1x16x4x4xi16>
 %fc1 = pim.fc %x "fc1" in 256 out 10 {macros = 2 : i64, crossbars = 16 : i64} : tensor<1x16x4x4xi16> -> tensor<1x10xi16>
-pim.chip mesh [2, 1] spm_kb 64 {
-  pim.macro 0 at [0, 0] layers ["fc1"] size 8 crossbars 8 dac 11 sh 8 adc 1 alu <SHIFTADD = 1, ADDITION = 1>
-  pim.macro 1 at [1, 0] layers ["fc1"] size 8 crossbars 8 dac 11 sh 8 adc 1 alu <SHIFTADD = 1, ADDITION = 1>
+pim.chip mesh [2, 1] {
+  pim.macro 0 at [0, 0] layers ["fc1"] size 8 crossbars 8 dac 11 sh 8 adc 1 alu <SHIFTADD = 1, ADDITION = 1> spm_kb 64
+  pim.macro 1 at [1, 0] layers ["fc1"] size 8 crossbars 8 dac 11 sh 8 adc 1 alu <SHIFTADD = 1, ADDITION = 1> spm_kb 64
   pim.map "fc1" macros [0, 1] crossbars [8, 8] merge 1 units <DAC = 11, ADC = 1, SHIFTADD = 1, ADDITION = 1>
   pim.map "fc2" macros [1] merge 1 units <ADDITION = 1>
 }
@@ -159,10 +159,10 @@ pim.chip mesh [2, 1] spm_kb 64 {
 %x = pim.input "x" : tensor<1x8x4x4xi16>
 %conv2 = pim.conv %x "conv2" kernel [3, 3] pads [1, 1, 1, 1] in 8 out 16 activation relu {macros = 1 : i64, crossbars = 128 : i64} : tensor<1x8x4x4xi16> -> tensor<1x16x4x4xi16>
 %fc1 = pim.fc %conv2 "fc1" in 256 out 10 {macros = 2 : i64, crossbars = 16 : i64} : tensor<1x16x4x4xi16> -> tensor<1x10xi16>
-pim.chip mesh [2, 2] spm_kb 64 {
-  pim.macro 0 at [0, 0] layers ["conv2"] size 128 crossbars 128 dac 9216 sh 128 adc 1 alu <SHIFTADD = 18, ADDITION = 1>
-  pim.macro 1 at [0, 1] layers ["fc1"] size 8 crossbars 8 dac 11 sh 8 adc 1 alu <SHIFTADD = 1, ADDITION = 1>
-  pim.macro 2 at [1, 1] layers ["fc1"] size 8 crossbars 8 dac 11 sh 8 adc 1 alu <SHIFTADD = 1, ADDITION = 1>
+pim.chip mesh [2, 2] {
+  pim.macro 0 at [0, 0] layers ["conv2"] size 128 crossbars 128 dac 9216 sh 128 adc 1 alu <SHIFTADD = 18, ADDITION = 1> spm_kb 64
+  pim.macro 1 at [0, 1] layers ["fc1"] size 8 crossbars 8 dac 11 sh 8 adc 1 alu <SHIFTADD = 1, ADDITION = 1> spm_kb 64
+  pim.macro 2 at [1, 1] layers ["fc1"] size 8 crossbars 8 dac 11 sh 8 adc 1 alu <SHIFTADD = 1, ADDITION = 1> spm_kb 64
   pim.map "fc1" macros [1, 2] crossbars [8, 8] merge 2 units <DAC = 11, ADC = 1, SHIFTADD = 1, ADDITION = 1>
 }
 // CHECK: pim.chip: layer "conv2" (pim.conv) has no pim.map
@@ -216,10 +216,10 @@ pim.dataflow clock_ns 114.57342657342657 cycles 20 {
 %x = pim.input "x" : tensor<1x8x4x4xi16>
 %conv2 = pim.conv %x "conv2" kernel [3, 3] pads [1, 1, 1, 1] in 8 out 16 activation relu {macros = 1 : i64, crossbars = 128 : i64} : tensor<1x8x4x4xi16> -> tensor<1x16x4x4xi16>
 %fc1 = pim.fc %conv2 "fc1" in 256 out 10 {macros = 2 : i64, crossbars = 16 : i64} : tensor<1x16x4x4xi16> -> tensor<1x10xi16>
-pim.chip mesh [2, 2] spm_kb 64 {
-  pim.macro 0 at [0, 0] layers ["conv2"] size 128 crossbars 128 dac 9216 sh 128 adc 1 alu <SHIFTADD = 18, ADDITION = 1>
-  pim.macro 1 at [0, 1] layers ["fc1"] size 8 crossbars 8 dac 11 sh 8 adc 1 alu <SHIFTADD = 1, ADDITION = 1>
-  pim.macro 2 at [1, 1] layers ["fc1"] size 8 crossbars 8 dac 11 sh 8 adc 1 alu <SHIFTADD = 1, ADDITION = 1>
+pim.chip mesh [2, 2] {
+  pim.macro 0 at [0, 0] layers ["conv2"] size 128 crossbars 128 dac 9216 sh 128 adc 1 alu <SHIFTADD = 18, ADDITION = 1> spm_kb 64
+  pim.macro 1 at [0, 1] layers ["fc1"] size 8 crossbars 8 dac 11 sh 8 adc 1 alu <SHIFTADD = 1, ADDITION = 1> spm_kb 64
+  pim.macro 2 at [1, 1] layers ["fc1"] size 8 crossbars 8 dac 11 sh 8 adc 1 alu <SHIFTADD = 1, ADDITION = 1> spm_kb 64
   pim.map "conv2" macros [0] crossbars [128] merge 0 units <DAC = 9216, ADC = 1, SHIFTADD = 18, ADDITION = 1>
   pim.map "fc1" macros [1, 2] crossbars [8, 8] merge 0 units <DAC = 11, ADC = 1, SHIFTADD = 1, ADDITION = 1>
 }
@@ -231,10 +231,10 @@ pim.chip mesh [2, 2] spm_kb 64 {
 %x = pim.input "x" : tensor<1x8x4x4xi16>
 %conv2 = pim.conv %x "conv2" kernel [3, 3] pads [1, 1, 1, 1] in 8 out 16 activation relu {macros = 1 : i64, crossbars = 128 : i64} : tensor<1x8x4x4xi16> -> tensor<1x16x4x4xi16>
 %fc1 = pim.fc %conv2 "fc1" in 256 out 10 {macros = 2 : i64, crossbars = 16 : i64} : tensor<1x16x4x4xi16> -> tensor<1x10xi16>
-pim.chip mesh [2, 2] spm_kb 64 {
-  pim.macro 0 at [0, 0] layers ["conv2"] size 128 crossbars 128 dac 9216 sh 128 adc 1 alu <SHIFTADD = 18, ADDITION = 1>
-  pim.macro 1 at [0, 1] layers ["fc1"] size 8 crossbars 8 dac 11 sh 8 adc 1 alu <SHIFTADD = 1, ADDITION = 1>
-  pim.macro 2 at [1, 1] layers ["fc1"] size 8 crossbars 8 dac 11 sh 8 adc 1 alu <SHIFTADD = 1, ADDITION = 1>
+pim.chip mesh [2, 2] {
+  pim.macro 0 at [0, 0] layers ["conv2"] size 128 crossbars 128 dac 9216 sh 128 adc 1 alu <SHIFTADD = 18, ADDITION = 1> spm_kb 64
+  pim.macro 1 at [0, 1] layers ["fc1"] size 8 crossbars 8 dac 11 sh 8 adc 1 alu <SHIFTADD = 1, ADDITION = 1> spm_kb 64
+  pim.macro 2 at [1, 1] layers ["fc1"] size 8 crossbars 8 dac 11 sh 8 adc 1 alu <SHIFTADD = 1, ADDITION = 1> spm_kb 64
   pim.map "conv2" macros [0] crossbars [128] merge 0 units <DAC = 9216, ADC = 1, SHIFTADD = 18, ADDITION = 1>
   pim.map "fc1" macros [1, 2] crossbars [8, 8] merge 2 units <DAC = 11, ADC = 1, SHIFTADD = 1, ADDITION = 1>
 }
@@ -252,10 +252,10 @@ pim.dataflow {
 %x = pim.input "x" : tensor<1x8x4x4xi16>
 %conv2 = pim.conv %x "conv2" kernel [3, 3] pads [1, 1, 1, 1] in 8 out 16 activation relu {macros = 1 : i64, crossbars = 128 : i64} : tensor<1x8x4x4xi16> -> tensor<1x16x4x4xi16>
 %fc1 = pim.fc %conv2 "fc1" in 256 out 10 {macros = 2 : i64, crossbars = 16 : i64} : tensor<1x16x4x4xi16> -> tensor<1x10xi16>
-pim.chip mesh [2, 2] spm_kb 64 {
-  pim.macro 0 at [0, 0] layers ["conv2"] size 128 crossbars 128 dac 9216 sh 128 adc 1 alu <SHIFTADD = 18, ADDITION = 1>
-  pim.macro 1 at [0, 1] layers ["fc1"] size 8 crossbars 8 dac 11 sh 8 adc 1 alu <SHIFTADD = 1, ADDITION = 1>
-  pim.macro 2 at [1, 1] layers ["fc1"] size 8 crossbars 8 dac 11 sh 8 adc 1 alu <SHIFTADD = 1, ADDITION = 1>
+pim.chip mesh [2, 2] {
+  pim.macro 0 at [0, 0] layers ["conv2"] size 128 crossbars 128 dac 9216 sh 128 adc 1 alu <SHIFTADD = 18, ADDITION = 1> spm_kb 64
+  pim.macro 1 at [0, 1] layers ["fc1"] size 8 crossbars 8 dac 11 sh 8 adc 1 alu <SHIFTADD = 1, ADDITION = 1> spm_kb 64
+  pim.macro 2 at [1, 1] layers ["fc1"] size 8 crossbars 8 dac 11 sh 8 adc 1 alu <SHIFTADD = 1, ADDITION = 1> spm_kb 64
   pim.map "conv2" macros [0] crossbars [128] merge 0 units <DAC = 9216, ADC = 1, SHIFTADD = 18, ADDITION = 1>
   pim.map "fc1" macros [1, 2] crossbars [8, 8] merge 2 units <DAC = 11, ADC = 1, SHIFTADD = 1, ADDITION = 1>
 }
@@ -273,8 +273,8 @@ pim.dataflow {
 %x = pim.input "x" : tensor<1x8x8x8xi16>
 %conv1 = pim.conv %x "conv1" kernel [3, 3] pads [1, 1, 1, 1] in 8 out 8 activation relu {macros = 1 : i64, crossbars = 8 : i64} : tensor<1x8x8x8xi16> -> tensor<1x8x8x8xi16>
 %pool1 = pim.pool %conv1 "pool1" max kernel [2, 2] stride [2, 2] : tensor<1x8x8x8xi16> -> tensor<1x8x4x4xi16>
-pim.chip mesh [1, 1] spm_kb 64 {
-  pim.macro 0 at [0, 0] layers ["conv1"] size 8 crossbars 8 dac 72 sh 8 adc 1 alu <SHIFTADD = 1, ADDITION = 1>
+pim.chip mesh [1, 1] {
+  pim.macro 0 at [0, 0] layers ["conv1"] size 8 crossbars 8 dac 72 sh 8 adc 1 alu <SHIFTADD = 1, ADDITION = 1> spm_kb 64
   pim.map "conv1" macros [0] crossbars [8] merge 0 units <DAC = 72, ADC = 1, SHIFTADD = 1, ADDITION = 1>
 }
 // CHECK: pim.chip: layer "pool1" (pim.pool) has no pim.map

@@ -21,12 +21,12 @@
 // ceil(71 / 2) = 36, ADDITION 2 / 2 = 1; conv2 DAC 9216 / 2 = 4608, SHIFTADD 18 / 2 = 9,
 // ADDITION ceil(1 / 2) = 1 (ADC 0: it uses its partner's ADCs). pool1 runs on the merge
 // macro of its provider conv1 (3), which so gets its POOL unit.
-// CHECK:      pim.chip mesh [3, 2] spm_kb 64 {
-// CHECK-NEXT:   pim.macro 0 at [0, 0] layers ["conv1", "conv2"] size 256 crossbars 256 dac 6912 sh 256 adc 283 alu <SHIFTADD = 36, ADDITION = 1>
-// CHECK-NEXT:   pim.macro 1 at [0, 1] layers ["conv1", "conv2"] size 256 crossbars 256 dac 6912 sh 256 adc 283 alu <SHIFTADD = 36, ADDITION = 1>
-// CHECK-NEXT:   pim.macro 2 at [1, 1] layers ["conv2", "conv1"] size 64 crossbars 64 dac 4608 sh 64 adc 0 alu <SHIFTADD = 9, ADDITION = 1>
-// CHECK-NEXT:   pim.macro 3 at [1, 0] layers ["conv2", "conv1"] size 64 crossbars 64 dac 4608 sh 64 adc 0 alu <SHIFTADD = 9, ADDITION = 1, POOL = 1>
-// CHECK-NEXT:   pim.macro 4 at [2, 0] layers ["fc1"] size 16 crossbars 16 dac 21 sh 16 adc 1 alu <SHIFTADD = 1, ADDITION = 1>
+// CHECK:      pim.chip mesh [3, 2] {
+// CHECK-NEXT:   pim.macro 0 at [0, 0] layers ["conv1", "conv2"] size 256 crossbars 256 dac 6912 sh 256 adc 283 alu <SHIFTADD = 36, ADDITION = 1> spm_kb 64
+// CHECK-NEXT:   pim.macro 1 at [0, 1] layers ["conv1", "conv2"] size 256 crossbars 256 dac 6912 sh 256 adc 283 alu <SHIFTADD = 36, ADDITION = 1> spm_kb 64
+// CHECK-NEXT:   pim.macro 2 at [1, 1] layers ["conv2", "conv1"] size 64 crossbars 64 dac 4608 sh 64 adc 0 alu <SHIFTADD = 9, ADDITION = 1> spm_kb 64
+// CHECK-NEXT:   pim.macro 3 at [1, 0] layers ["conv2", "conv1"] size 64 crossbars 64 dac 4608 sh 64 adc 0 alu <SHIFTADD = 9, ADDITION = 1, POOL = 1> spm_kb 64
+// CHECK-NEXT:   pim.macro 4 at [2, 0] layers ["fc1"] size 16 crossbars 16 dac 21 sh 16 adc 1 alu <SHIFTADD = 1, ADDITION = 1> spm_kb 64
 // CHECK-NEXT:   pim.map "conv1" macros [0, 1] crossbars [256, 256] merge 3 shared_with "conv2" units <DAC = 6912, ADC = 283, SHIFTADD = 36, ADDITION = 1>
 // CHECK-NEXT:   pim.map "pool1" macros [3] merge 3 units <POOL = 1>
 // CHECK-NEXT:   pim.map "conv2" macros [2, 3] crossbars [64, 64] merge 0 shared_with "conv1" units <DAC = 4608, ADC = 0, SHIFTADD = 9, ADDITION = 1>
