@@ -3,7 +3,8 @@
 Targets (`pimsyn emit --target`, and `pimsyn-opt -t`): accelerator-json (spec 6, plus
 metrics), pimcomp (the reference's small PIMCOMP file), pimcomp-config (a complete
 PIMCOMP-NN config.json), network-json (the network in PIMCOMP's wrapped form), report
-(Markdown). `pimsyn synth` writes design.mlir first, parses it back and emits every other
+(Markdown), verilog (structural Verilog through CIRCT) and netlist-json (the same netlist
+as JSON). `pimsyn synth` writes design.mlir first, parses it back and emits every other
 file from that module, so `pimsyn emit design.mlir --target T` writes the same bytes.
 
 Unlike the reference, the PIMCOMP file is written in both macro modes (specified mode
@@ -23,6 +24,7 @@ from xdsl.dialects.builtin import ModuleOp
 from pimsyn.backend.accelerator_json import accelerator_json_text
 from pimsyn.backend.design_view import read_design
 from pimsyn.backend.errors import BackendError
+from pimsyn.backend.netlist import netlist_json_text, verilog_text
 from pimsyn.backend.pimcomp import pimcomp_config_json_text, pimcomp_json_text
 from pimsyn.backend.report import report_markdown, search_summary
 from pimsyn.errors import PimsynError
@@ -35,6 +37,8 @@ EMITTERS: dict[str, Callable] = {
     "pimcomp-config": pimcomp_config_json_text,
     "network-json": lambda design, evaluation: json.dumps(network_to_json(design.network), indent=2) + "\n",
     "report": report_markdown,
+    "verilog": verilog_text,
+    "netlist-json": netlist_json_text,
 }
 TARGETS = tuple(EMITTERS)
 #: File name of each target in the output directory of `pimsyn synth`.
@@ -45,7 +49,19 @@ FILE_NAMES = {
     "pimcomp-config": "pimcomp-config.json",
     "network-json": "network.json",
     "report": "report.md",
+    "verilog": "accelerator.v",
+    "netlist-json": "netlist.json",
 }
+
+
+def unavailable_targets() -> dict[str, str]:
+    """Targets this installation cannot emit, with the reason (an optional dependency
+    without a wheel for the platform). `pimsyn synth` skips them and says so."""
+    import importlib.util
+
+    if importlib.util.find_spec("circt") is None:
+        return {"verilog": "CIRCT's Python bindings are not installed (pip install circt)"}
+    return {}
 
 
 def emit_text(module: ModuleOp, target: str, records=None) -> str:
@@ -76,14 +92,17 @@ def write_text_atomic(path: Path, text: str) -> None:
         raise
 
 
-def write_outputs(result, outdir, *, hw_config_path=None, accelerator_path=None, pimcomp_path=None) -> list[Path]:
+def write_outputs(result, outdir, *, hw_config_path=None, accelerator_path=None, pimcomp_path=None,
+                  on_skip: Callable[[str, str], None] | None = None) -> list[Path]:
     """Write every output file of a synthesis run into `outdir`; return the paths written.
 
     design.mlir is written first (the design, its physical design, schedule, metrics, the
     hardware table and the search summary); every other file is emitted from the module
     parsed back from that text. `accelerator_path` puts the accelerator JSON there instead
     (the reference's --output); `pimcomp_path` writes a copy of pimcomp.json there (the
-    reference's --pimcomp). When one emitter fails the others are still written, and the
+    reference's --pimcomp). A target this installation cannot emit (`unavailable_targets`)
+    is skipped and reported through `on_skip(file name, reason)`. When one emitter fails
+    the others are still written, and the
     failure is raised afterwards (a user-level problem as one BackendError naming every
     file that failed; anything else, a bug, re-raised as it is).
     """
@@ -103,8 +122,13 @@ def write_outputs(result, outdir, *, hw_config_path=None, accelerator_path=None,
         "pimcomp": [outdir / FILE_NAMES["pimcomp"]] + ([Path(pimcomp_path)] if pimcomp_path else []),
     }
     failures: list[tuple[Path, BaseException]] = []
+    skipped = unavailable_targets()
     for target in TARGETS:
         paths = destinations.get(target, [outdir / FILE_NAMES[target]])
+        if target in skipped:
+            if on_skip is not None:
+                on_skip(FILE_NAMES[target], skipped[target])
+            continue
         try:
             content = emit_text(records[0].module, target, records)
             for path in paths:

@@ -40,4 +40,5 @@ PASSES: dict[str, Callable[[], type[ModulePass]]] = {
     "place": _stage("place", "PlacePass"),
     "schedule": _stage("schedule", "SchedulePass"),
     "evaluate": _stage("evaluate", "EvaluatePass"),
+    "pim-to-hw": _stage("pim_to_hw", "PimToHwPass"),
 }

@@ -192,7 +192,8 @@ def synth_cmd(model, network, onnx_path, total_power, config, macro_setting, mac
     )
     result = synthesize(net, hw, options)
     files = write_outputs(result, outdir, hw_config_path=config, accelerator_path=accelerator_path,
-                          pimcomp_path=Path(pimcomp) if pimcomp else None)
+                          pimcomp_path=Path(pimcomp) if pimcomp else None,
+                          on_skip=lambda name, why: click.echo(f"note: {name} not written: {why}", err=True))
     click.echo(result.summary())
     click.echo(f"outputs in {outdir}/: " + ", ".join(sorted(p.name for p in files)))
 
@@ -206,7 +207,7 @@ def _replace(space, **changes):
 # --------------------------------------------------------------------------------------
 # pimsyn emit
 # --------------------------------------------------------------------------------------
-EMIT_TARGETS = ["accelerator-json", "pimcomp", "pimcomp-config", "network-json", "report"]
+EMIT_TARGETS = ["accelerator-json", "pimcomp", "pimcomp-config", "network-json", "report", "verilog", "netlist-json"]
 
 
 @click.command("emit")

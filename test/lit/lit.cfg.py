@@ -24,3 +24,10 @@ import onnx  # noqa: E402
 config.substitutions.append(
     ("%onnx_light", os.path.join(os.path.dirname(onnx.__file__), "backend", "test", "data", "light"))
 )
+
+# CIRCT's Python bindings (the verilog target): `REQUIRES: circt` tests need them; `make`
+# installs them wherever PyPI has a wheel for the platform.
+import importlib.util  # noqa: E402
+
+if importlib.util.find_spec("circt") is not None:
+    config.available_features.add("circt")

@@ -8,20 +8,15 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
-from functools import lru_cache
 from pathlib import Path
 
-import numpy as np
 import pytest
 from click.testing import CliRunner
+from design_points import POINTS, fixed_design
 
 from pimsyn.backend.accelerator_json import accelerator_json_text
-from pimsyn.backend.outputs import TARGETS, emit_text
+from pimsyn.backend.outputs import TARGETS, emit_text, unavailable_targets
 from pimsyn.backend.pimcomp_config import default_pimcomp_config, key_tree_mismatches
-from pimsyn.frontend import load_model
-from pimsyn.hw import apply_duplication, cost_network, load_hardware
-from pimsyn.hw.design import Design
-from pimsyn.hw.energy import used_crossbars
 from pimsyn.ir.context import parse_module, print_module, read_module
 from pimsyn.ir.design import get_metrics
 from pimsyn.passes.pipeline import design_to_module
@@ -30,35 +25,6 @@ from pimsyn.tools.cli import main
 ROOT = Path(__file__).resolve().parents[2]
 NETWORKS = ROOT / "test" / "data" / "networks"
 SHARED_PIMCOMP = ROOT.parent / "shared" / "data" / "pimcomp" / "config.json"
-#: (network, budget W, RatioRram, crossbar size, macro setting): feasible points of the five
-#: shared networks (VGG needs 512x512 crossbars to leave power for the periphery at 120 W).
-POINTS = [
-    ("alexnet", 49.0, 0.3, 256, "specified"),
-    ("resnet18", 49.0, 0.3, 256, "unified"),
-    ("vgg13", 120.0, 0.2, 512, "specified"),
-    ("vgg16", 120.0, 0.2, 512, "unified"),
-    ("msra_A", 120.0, 0.3, 256, "specified"),
-]
-
-
-@lru_cache(maxsize=None)
-def fixed_design(name: str, power: float, ratio: float, xbar: int, setting: str) -> Design:
-    """A design point without search: no duplication, a macro per 128 crossbars, and on
-    AlexNet a sharing pair (conv4 with fc3) so the physical design has shared macros."""
-    net = load_model(NETWORKS / f"{name}.json")
-    hw = load_hardware()
-    cnet = cost_network(net, hw, xbar, 2)
-    dup = np.ones(net.count("conv"), dtype=np.int64)
-    crossbars = used_crossbars(cnet, apply_duplication(cnet, dup))[cnet.gene_layers]
-    macros = tuple(int(max(1, -(-x // 128))) for x in crossbars)
-    partners = [-1] * len(macros)
-    if name == "alexnet":
-        partners[3], partners[7] = 7, 3
-    return Design(network=net, hw=hw, total_power_w=power, rram_ratio=ratio, xbar_size=xbar, cell_res=2,
-                  dac_res=1, adc_res=9 if xbar == 256 else 10, macro_setting=setting,
-                  conv_dup=tuple(int(d) for d in dup), macros=macros, partners=tuple(partners))
-
-
 @pytest.mark.parametrize("point", POINTS, ids=[p[0] for p in POINTS])
 def test_every_file_is_emitted_again_identically_from_the_written_design(point, tmp_path):
     design = fixed_design(*point)
@@ -68,7 +34,8 @@ def test_every_file_is_emitted_again_identically_from_the_written_design(point, 
     reread = read_module(str(path))
     assert print_module(reread) == path.read_text()  # print -> parse -> print is a fixed point
     for target in TARGETS:
-        assert emit_text(reread, target) == emit_text(module, target), target
+        if target not in unavailable_targets():
+            assert emit_text(reread, target) == emit_text(module, target), target
     # the IR carries the cost model's numbers: same file as from the Design and its Evaluation
     assert emit_text(reread, "accelerator-json") == accelerator_json_text(design, design.evaluate())
     config = json.loads(emit_text(reread, "pimcomp-config"))
