@@ -25,7 +25,9 @@ from pimsyn.backend.errors import BackendError
 #: Dataflow op kind -> the component / op name of the cost model (spec 2.3 op lists).
 OP_NAMES = {"load": "LD", "store": "ST", "mvm": "DAC", "adc": "ADC", "transfer": "TRAN", "merge": "MRG",
             "shiftadd": "SHIFTADD", "add": "ADDITION", "pool": "POOL", "relu": "RELU", "sigmoid": "SIGMOID",
-            "eltwise": "ELTWISE"}
+            "eltwise": "ELTWISE", "leakyrelu": "LEAKYRELU", "prelu": "PRELU", "hardsigmoid": "HARDSIGMOID",
+            "hardswish": "HARDSWISH", "elu": "ELU", "selu": "SELU", "softplus": "SOFTPLUS", "swish": "SWISH",
+            "gelu": "GELU", "mish": "MISH", "instancenorm": "INSTANCENORM", "layernorm": "LAYERNORM"}
 _HEADLINE = ("power_efficiency_gops_per_w", "peak_power_efficiency_gops_per_w", "cycles", "clock_ns",
              "latency_ns", "throughput_inferences_per_s", "energy_per_inference_nj", "edp_nj_ns",
              "average_power_w", "allocated_peak_power_w")

@@ -14,8 +14,6 @@ takes the largest per-layer macro size, see `pimsyn.backend.pimcomp`).
 from __future__ import annotations
 
 import json
-import os
-import tempfile
 from collections.abc import Callable
 from pathlib import Path
 
@@ -28,6 +26,7 @@ from pimsyn.backend.netlist import netlist_json_text, verilog_text
 from pimsyn.backend.pimcomp import pimcomp_config_json_text, pimcomp_json_text
 from pimsyn.backend.report import report_markdown, search_summary
 from pimsyn.errors import PimsynError
+from pimsyn.files import check_output_dir, check_output_file, write_files_atomic, write_text_atomic  # noqa: F401
 from pimsyn.frontend.network_json_export import network_to_json
 
 #: Emitters: target -> text of the file, from the design and evaluation records.
@@ -73,49 +72,30 @@ def emit_text(module: ModuleOp, target: str, records=None) -> str:
     return EMITTERS[target](design, evaluation)
 
 
-def write_text_atomic(path: Path, text: str) -> None:
-    """Write `text` to `path` through a temporary file in the same folder and a rename, so
-    a reader never sees a half-written file and a failure leaves the old file intact."""
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        umask = os.umask(0)
-        os.umask(umask)
-        os.fchmod(fd, 0o666 & ~umask)  # what open() would have given the file
-        with os.fdopen(fd, "w") as fh:
-            fh.write(text)
-        os.replace(tmp, path)
-    except BaseException:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
-        raise
-
-
 def write_outputs(result, outdir, *, hw_config_path=None, accelerator_path=None, pimcomp_path=None,
                   on_skip: Callable[[str, str], None] | None = None) -> list[Path]:
     """Write every output file of a synthesis run into `outdir`; return the paths written.
 
-    design.mlir is written first (the design, its physical design, schedule, metrics, the
+    design.mlir's text comes first (the design, its physical design, schedule, metrics, the
     hardware table and the search summary); every other file is emitted from the module
-    parsed back from that text. `accelerator_path` puts the accelerator JSON there instead
+    parsed back from that text. All files are written at the end, through temporary files
+    renamed into place (`pimsyn.files.write_files_atomic`). `accelerator_path` puts the accelerator JSON there instead
     (the reference's --output); `pimcomp_path` writes a copy of pimcomp.json there (the
     reference's --pimcomp). A target this installation cannot emit (`unavailable_targets`)
     is skipped and reported through `on_skip(file name, reason)`. When one emitter fails
-    the others are still written, and the
-    failure is raised afterwards (a user-level problem as one BackendError naming every
+    the others are still written, and the failure is raised afterwards (a user-level problem as one BackendError naming every
     file that failed; anything else, a bug, re-raised as it is).
     """
     from pimsyn.ir.context import parse_module
     from pimsyn.passes.pipeline import design_to_module_text
 
-    outdir = Path(outdir)
-    outdir.mkdir(parents=True, exist_ok=True)
+    outdir = check_output_dir(outdir)
     mlir_path = outdir / FILE_NAMES["mlir"]
     text = design_to_module_text(result.design, str(hw_config_path) if hw_config_path else None,
                                  search_summary(result))
-    write_text_atomic(mlir_path, text)
-    written: list[Path] = [mlir_path]
+    # Every file is emitted in memory first and written at the end, all at once (temporary
+    # files renamed into place): an interrupted run leaves no file presented as complete.
+    staged: list[tuple[Path, str]] = [(mlir_path, text)]
     records = read_design(parse_module(text, str(mlir_path)))
     destinations = {
         "accelerator-json": [Path(accelerator_path) if accelerator_path else outdir / FILE_NAMES["accelerator-json"]],
@@ -131,11 +111,10 @@ def write_outputs(result, outdir, *, hw_config_path=None, accelerator_path=None,
             continue
         try:
             content = emit_text(records[0].module, target, records)
-            for path in paths:
-                write_text_atomic(path, content)
-                written.append(path)
+            staged.extend((path, content) for path in paths)
         except Exception as err:  # keep writing the other files; raised below
             failures.append((paths[0], err))
+    written = write_files_atomic(staged)
     if failures:
         bugs = [err for _, err in failures if not isinstance(err, (PimsynError, OSError))]
         if bugs:
@@ -143,6 +122,17 @@ def write_outputs(result, outdir, *, hw_config_path=None, accelerator_path=None,
         summary = "; ".join(f"{path.name}: {_first_line(err)}" for path, err in failures)
         raise BackendError(f"some outputs were not written ({summary})") from failures[0][1]
     return written
+
+
+def check_output_paths(outdir, *, accelerator_path=None, pimcomp_path=None) -> None:
+    """Check, before any work, that `write_outputs` can write every file it will write."""
+    outdir = check_output_dir(outdir)
+    for name in FILE_NAMES.values():
+        check_output_file(outdir / name)
+    if accelerator_path is not None:
+        check_output_file(accelerator_path, "--output file")
+    if pimcomp_path is not None:
+        check_output_file(pimcomp_path, "--pimcomp file")
 
 
 def _first_line(err: BaseException) -> str:

@@ -18,9 +18,11 @@ to the earliest configuration in the reference's loop order.
 
 from __future__ import annotations
 
+import os
+import signal
 import time
 from concurrent.futures import ProcessPoolExecutor
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, fields, replace
 
 import numpy as np
 
@@ -70,6 +72,40 @@ _WORKER: dict = {}
 def _init_worker(net: Network, hw, options: SynthesisOptions) -> None:
     _WORKER.clear()
     _WORKER.update(net=net, hw=hw, options=options, budget=SearchBudget.from_effort(options.effort), cnets={})
+
+
+def _init_worker_process(net: Network, hw, options: SynthesisOptions) -> None:
+    """Initializer of a worker process: Ctrl-C (SIGINT, sent to the whole terminal process
+    group) is the driver's to handle, so workers ignore it and never print a traceback;
+    SIGTERM gets its default action, so `stop_workers` ends a worker at once."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    _init_worker(net, hw, options)
+
+
+def worker_count(jobs: int, tasks: int) -> int:
+    """Worker processes that can help: at most one per core and one per task."""
+    return max(1, min(jobs, os.cpu_count() or 1, tasks))
+
+
+def stop_workers(pool: ProcessPoolExecutor) -> None:
+    """End every worker of `pool` now (after an error or a signal): cancel the queued tasks,
+    terminate the processes and reap them, so none is left orphaned."""
+    processes = list((getattr(pool, "_processes", None) or {}).values())
+    pool.shutdown(wait=False, cancel_futures=True)
+    for process in processes:
+        try:
+            process.terminate()
+        except (OSError, ValueError, AttributeError):
+            pass
+    for process in processes:
+        try:
+            process.join(timeout=5)
+            if process.is_alive():
+                process.kill()
+                process.join(timeout=5)
+        except (OSError, ValueError, AttributeError, AssertionError):
+            pass
 
 
 def _cost_network(xbar_size: int, cell_res: int):
@@ -126,9 +162,12 @@ def _point(rram_ratio, xbar_size, cell_res, dac_res, adc_res):
     from pimsyn.hw import DesignPoint
 
     options = _WORKER["options"]
+    extra = {}
+    if options.reference_quirks:  # the search scores what the winner will be (spec B2)
+        extra["reference_quirks"] = True
     return DesignPoint(
         total_power_w=options.total_power_w, rram_ratio=rram_ratio, xbar_size=xbar_size,
-        cell_res=cell_res, dac_res=dac_res, adc_res=adc_res, macro_setting=options.macro_setting,
+        cell_res=cell_res, dac_res=dac_res, adc_res=adc_res, macro_setting=options.macro_setting, **extra,
     )
 
 
@@ -228,13 +267,20 @@ def _map(pool, func, items, progress: Progress, label):
 def synthesize(net: Network, hw, options: SynthesisOptions) -> SynthesisResult:
     started = time.perf_counter()
     budget = SearchBudget.from_effort(options.effort)
+    options.space.validate()
+    options.space.check_hardware(hw)
     combos = options.space.combinations()
+    from pimsyn.hw.limits import check_network_memory
+
+    check_network_memory(net, worker_count(options.jobs, len(combos)))
     progress = Progress(total=len(combos) + budget.finalists, enabled=options.progress, started=started)
     curve: list[tuple[float, float]] = []
     _init_worker(net, hw, options)
     pool = None
-    if options.jobs > 1:
-        pool = ProcessPoolExecutor(max_workers=options.jobs, initializer=_init_worker, initargs=(net, hw, options))
+    jobs = worker_count(options.jobs, len(combos))
+    if jobs > 1:
+        pool = ProcessPoolExecutor(max_workers=jobs, initializer=_init_worker_process, initargs=(net, hw, options))
+    completed = False
     try:
         outcomes: list[ComboOutcome] = []
         configurations: list[Configuration] = []
@@ -262,9 +308,13 @@ def synthesize(net: Network, hw, options: SynthesisOptions) -> SynthesisResult:
             return "refine"
 
         refined_configs = list(_map(pool, refine_configuration, list(enumerate(finalists)), progress, refined))
+        completed = True
     finally:
         if pool is not None:
-            pool.shutdown()
+            if completed:
+                pool.shutdown()
+            else:  # an error, Ctrl-C or SIGTERM: no worker may outlive the run
+                stop_workers(pool)
         progress.close()
     winner = min(refined_configs, key=lambda c: (-c.fitness, c.order))
     outcomes = [_with_refinement(o, list(zip(finalists, refined_configs))) for o in outcomes]
@@ -274,12 +324,23 @@ def synthesize(net: Network, hw, options: SynthesisOptions) -> SynthesisResult:
         xbar_size=winner.xbar_size, cell_res=winner.cell_res, dac_res=winner.dac_res,
         adc_res=winner.adc_res, macro_setting=options.macro_setting, conv_dup=winner.conv_dup,
         macros=winner.macros, partners=winner.partners, macro_reuse=options.macro_reuse, seed=options.seed,
+        **_quirks(options),
     )
     evaluation = design.evaluate()
     return SynthesisResult(
         design=design, evaluation=evaluation, outcomes=tuple(outcomes), options=options,
         evaluations=evaluations, wall_seconds=time.perf_counter() - started, progress_curve=tuple(curve),
     )
+
+
+def _quirks(options: SynthesisOptions) -> dict:
+    """`reference_quirks` for the Design, when the Design has that field."""
+    # TODO: drop the guard once pimsyn/hw/design.py has `reference_quirks` everywhere.
+    if any(f.name == "reference_quirks" for f in fields(Design)):
+        return {"reference_quirks": options.reference_quirks}
+    if options.reference_quirks:
+        raise PimsynError("--reference-quirks is not supported by this build (Design has no reference_quirks)")
+    return {}
 
 
 def _distinct(configs: list[Configuration]) -> list[Configuration]:
@@ -325,7 +386,9 @@ def _no_design_error(net: Network, hw, options: SynthesisOptions, outcomes: list
                                     cost_network(net, hw, xbar, cell_res)).needed_crossbars
         needs.append((crossbars * hw.crossbar(xbar, cell_res).peak_power_w / ratio, crossbars, ratio, cell_res, xbar))
     if not needs:
-        return ImpossibleBudgetError("the design space is empty for this hardware description")
+        return ImpossibleBudgetError(
+            "the design space is empty: no --xbars x --cell-resolutions combination has a crossbar "
+            "in the hardware description")
     power, crossbars, ratio, cell_res, xbar = min(needs)
     return ImpossibleBudgetError(
         f"{options.total_power_w:g} W cannot hold the weights of {net.name} in any combination: the "

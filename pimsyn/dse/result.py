@@ -19,6 +19,9 @@ class SynthesisOptions:
     space: DesignSpace = field(default_factory=DesignSpace)
     duplication: str = "sa"  # "sa" | "woho" | "uniform"
     progress: bool = True
+    #: reproduce the reference tool's unified-mode allocation (spec B2), which may exceed
+    #: the power budget; default: every design allocates within its budget
+    reference_quirks: bool = False
 
 
 @dataclass(frozen=True)

@@ -40,26 +40,76 @@ class DesignSpace:
         ]
 
     def validate(self) -> None:
+        """Every value in range (`pimsyn.options`), every axis non-empty; errors name the
+        option that is wrong (or empty)."""
         from pimsyn.errors import PimsynError
+        from pimsyn.options import check
 
-        for ratio in self.rram_ratios:
-            if not 0.0 < ratio < 1.0:
-                raise PimsynError(f"RatioRram {ratio} is outside (0, 1)")
-        for name, values in (
-            ("cell resolution", self.cell_resolutions),
-            ("crossbar size", self.xbar_sizes),
-            ("DAC resolution", self.dac_resolutions),
+        for option, name, values in (
+            ("ratios", "ratio", self.rram_ratios),
+            ("cell-resolutions", "cell-res", self.cell_resolutions),
+            ("xbars", "xbar", self.xbar_sizes),
+            ("dac-resolutions", "dac-res", self.dac_resolutions),
         ):
             if not values:
-                raise PimsynError(f"the design space has no {name}")
-            if any(v <= 0 for v in values):
-                raise PimsynError(f"{name} values must be positive, got {list(values)}")
+                raise PimsynError(f"the design space is empty: --{option} has no value")
+            for value in values:
+                check(name, value, prefix=f"--{option}: ")
+
+    def check_hardware(self, hw) -> None:
+        """Fail before the search, naming the option, when no combination of the space has
+        the tables it needs in the hardware description `hw`."""
+        from pimsyn.errors import PimsynError
+        from pimsyn.hw import adc_resolution
+
+        pairs = [(x, c) for c in self.cell_resolutions for x in self.xbar_sizes if (x, c) in hw.crossbars]
+        have = ", ".join(f"{x}_{c}" for x, c in sorted(hw.crossbars))
+        if not pairs:
+            xbars = {x for x, _ in hw.crossbars}
+            option = ("--xbars" if not xbars & set(self.xbar_sizes) else "--cell-resolutions"
+                      if not {c for _, c in hw.crossbars} & set(self.cell_resolutions) else "--xbars x --cell-resolutions")
+            raise PimsynError(
+                f"the design space is empty: {option} selects no crossbar of the hardware description "
+                f"(--xbars {_listed(self.xbar_sizes)}, --cell-resolutions {_listed(self.cell_resolutions)}; "
+                f"it has {have})")
+        if not any(adc_resolution(x, c, d) in hw.adcs for x, c in pairs for d in self.dac_resolutions):
+            raise PimsynError(
+                f"the design space is empty: no --dac-resolutions value ({_listed(self.dac_resolutions)}) "
+                f"gives an ADC resolution the hardware description has "
+                f"({', '.join(str(r) for r in sorted(hw.adcs))} bits)")
 
 
-def parse_values(text: str, kind: type) -> tuple:
-    """Parse '0.1,0.2' or a range 'lo:hi:step' (ratios) into a tuple."""
+def _listed(values) -> str:
+    return ",".join(f"{v:g}" if isinstance(v, float) else str(v) for v in values)
+
+
+def parse_values(text: str, kind: type, option: str = "values") -> tuple:
+    """Parse '0.1,0.2' or a range 'lo:hi:step' (ratios) into a tuple; a malformed list or
+    range is a one-line PimsynError naming `option` (range checks: `DesignSpace.validate`)."""
+    import math
+
+    from pimsyn.errors import PimsynError
+    from pimsyn.options import MAX_GRID_VALUES
+
     text = text.strip()
     if ":" in text:
-        lo, hi, step = (float(x) for x in text.split(":"))
+        parts = text.split(":")
+        try:
+            lo, hi, step = (float(x) for x in parts)
+        except ValueError:
+            raise PimsynError(f"--{option} expects 'lo:hi:step' with three numbers, got '{text}'") from None
+        if not all(math.isfinite(v) for v in (lo, hi, step)) or step <= 0 or hi < lo:
+            raise PimsynError(f"--{option} range '{text}' needs finite lo <= hi and a step > 0")
+        if (hi - lo) / step + 1 > MAX_GRID_VALUES:
+            raise PimsynError(f"--{option} range '{text}' has more than {MAX_GRID_VALUES} values")
         return _ratio_range(lo, hi, step)
-    return tuple(kind(x) for x in text.split(",") if x.strip())
+    items = [x.strip() for x in text.split(",") if x.strip()]
+    if not items:
+        raise PimsynError(f"--{option} is empty")
+    if len(items) > MAX_GRID_VALUES:
+        raise PimsynError(f"--{option} has more than {MAX_GRID_VALUES} values")
+    try:
+        return tuple(kind(x) for x in items)
+    except ValueError:
+        what = "integers" if kind is int else "numbers"
+        raise PimsynError(f"--{option} must be a comma-separated list of {what}, got '{text}'") from None

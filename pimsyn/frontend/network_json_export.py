@@ -104,7 +104,9 @@ def _expanded_entries(net: Network) -> list[dict]:
         for op in node.post_ops:
             post_name = _unique_name(f"{node.name}/{op}", taken)
             entries.append(dict(
-                name=post_name, operation=_POST_OP_OPERATIONS[op], output_dim=list(node.shape),
+                # activations PIMCOMP has no code for: OP_<NAME>, read back by network_json
+                name=post_name, operation=_POST_OP_OPERATIONS.get(op, f"OP_{op.upper()}"),
+                output_dim=list(node.shape),
                 provider=[last], param={}, extra={},
             ))
             last = post_name

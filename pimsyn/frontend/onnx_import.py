@@ -10,17 +10,33 @@ Mapping (shared/docs/network-json-format.md, "ONNX -> operation map"):
   scale and bias, e.g. densenet's BN written as Mul + Add): they vanish; a BN directly on a
   single-consumer conv/fc output sets ``batchnorm_folded``, a constant Add directly after a
   bias-less fc sets ``bias`` (MatMul + Add = FC with bias).
-* activations Relu / Sigmoid / Tanh / Clip: fused as ``activation`` into the conv/fc that
-  produces their input when that conv/fc output (after folded BN) has this activation as its
-  single consumer (PIMCOMP fuses only then); otherwise appended to the producer's ``post_ops``.
+* activations Relu / Sigmoid / Tanh / Clip (Relu6 = Clip(0, 6)): fused as ``activation`` into
+  the conv/fc that produces their input when that conv/fc output (after folded BN) has this
+  activation as its single consumer (PIMCOMP fuses only then); otherwise appended to the
+  producer's ``post_ops``.
+* activations beyond the reference's (LeakyRelu, PRelu, HardSigmoid, HardSwish, Elu, Selu,
+  Softplus, Gelu, Mish) and the gated forms ``x * f(x)`` found by :func:`_fuse_gates`
+  (swish ``x * Sigmoid(x)``, ``x * HardSigmoid(x)`` and ``x * Relu6(x + 3) / 6`` = hardswish,
+  GELU ``x * 0.5 * (1 + Erf(x / sqrt 2))``, Mish ``x * Tanh(Softplus(x))``): always a
+  ``post_ops`` entry of the producer, each costed on its own ALU unit (hw/config.py
+  ``OPTIONAL_ALU_COMPONENTS``), never a free fused activation.
+* normalisations: InstanceNormalization, and LayerNormalization over the channel axis only
+  (ConvNeXt's channels-last LayerNorm between two Transposes, or (N, C) features), become
+  ``instancenorm`` / ``layernorm`` post-ops (ALU units).
+* MatMul of a channels-last 4-D activation (after a Transpose, ConvNeXt's Linear) by a
+  constant matrix -> a 1x1 conv.
+* squeeze-excite gates (GlobalAveragePool -> Conv -> act -> Conv -> Sigmoid|HardSigmoid -> Mul
+  with the block input) are the pool / convs / activations above and an eltwise ``mul``.
 * Pad: merged into the pads of its Conv / pooling consumers.
 * pass-through (Flatten, Reshape, Transpose, Dropout, LRN, Softmax, Identity, Squeeze,
   Unsqueeze): dissolved; their consumers read the producer.
 * shape arithmetic (Shape, Gather, Constant, ConstantOfShape, anything on static inputs):
   skipped, see :mod:`pimsyn.frontend.onnx_tensors`.
 
-Anything else raises :class:`UnsupportedOperatorError` naming the operator and node.
-Shapes come from one ``onnx.shape_inference.infer_shapes`` pass; the input file is only read.
+Anything else raises :class:`UnsupportedOperatorError` naming the operator and node;
+Resize / Upsample (no upsampling dataflow op) and an Erf outside the GELU pattern with a
+reason. Shapes come from one ``onnx.shape_inference.infer_shapes`` pass; the input file is
+only read; external data is looked up beside the model file.
 """
 
 from __future__ import annotations
@@ -29,7 +45,7 @@ import math
 from pathlib import Path
 
 import onnx
-from onnx import checker, helper, shape_inference
+from onnx import checker, external_data_helper, helper, shape_inference
 
 from pimsyn.frontend.errors import MalformedModelError, ModelNotFoundError, UnsupportedOperatorError, one_line
 from pimsyn.frontend.onnx_geometry import window_geometry
@@ -39,6 +55,26 @@ from pimsyn.model.network import Network, NetworkError, Node
 _ELTWISE_OPS = {"Add": "add", "Sum": "add", "Mul": "mul", "Sub": "sub"}
 _FOLDABLE_ARITHMETIC = frozenset({"Add", "Sum", "Mul", "Sub", "Div"})
 _ACTIVATIONS = {"Relu": "relu", "Sigmoid": "sigmoid", "Tanh": "tanh", "Clip": "clip"}
+#: activations on their own ALU unit: always costed post-ops (pimsyn.hw.layers.EXTENDED_POST_OPS)
+_ALU_ACTIVATIONS = {
+    "LeakyRelu": "leakyrelu", "PRelu": "prelu", "HardSigmoid": "hardsigmoid", "HardSwish": "hardswish",
+    "Elu": "elu", "Selu": "selu", "Softplus": "softplus", "Gelu": "gelu", "Mish": "mish",
+}
+_NORMALIZATIONS = {"InstanceNormalization": "instancenorm", "LayerNormalization": "layernorm"}
+#: domain of the nodes :func:`_fuse_gates` writes for a recognised ``x * f(x)``
+_FUSED_DOMAIN = "pimsyn.fused"
+_FUSED = {"Swish": "swish", "HardSwish": "hardswish", "Gelu": "gelu", "Mish": "mish"}
+#: element-wise nonlinearities of a gate f(x), and which sets make which gated activation
+_GATE_NONLINEAR = frozenset({"Sigmoid", "HardSigmoid", "Erf", "Tanh", "Softplus", "Clip"})
+_GATES = {
+    frozenset({"Sigmoid"}): "Swish", frozenset({"HardSigmoid"}): "HardSwish", frozenset({"Clip"}): "HardSwish",
+    frozenset({"Erf"}): "Gelu", frozenset({"Softplus", "Tanh"}): "Mish",
+}
+_REJECTED = {
+    "Resize": "upsampling has no dataflow op in pimsyn (YOLO-style upsample routes cannot be mapped)",
+    "Upsample": "upsampling has no dataflow op in pimsyn (YOLO-style upsample routes cannot be mapped)",
+    "Erf": "pimsyn maps Erf only inside GELU, x * 0.5 * (1 + Erf(x / sqrt(2)))",
+}
 _PASS_THROUGH = frozenset({
     "Flatten", "Reshape", "Transpose", "Dropout", "LRN", "Softmax", "Identity", "Squeeze", "Unsqueeze",
 })
@@ -47,12 +83,17 @@ _GLOBAL_POOLS = {"GlobalAveragePool": "avg", "GlobalMaxPool": "max"}
 _KNOWN_OPERATORS = (
     frozenset({"Conv", "Gemm", "MatMul", "Concat", "BatchNormalization", "Pad"})
     | _FOLDABLE_ARITHMETIC | frozenset(_ACTIVATIONS) | _PASS_THROUGH | frozenset(_POOLS) | frozenset(_GLOBAL_POOLS)
+    | frozenset(_ALU_ACTIVATIONS) | frozenset(_NORMALIZATIONS)
 )
 _SUPPORTED_SUMMARY = (
     "Conv, Gemm, MatMul, MaxPool, AveragePool, GlobalAveragePool, GlobalMaxPool, Add, Sum, Sub, Mul, "
-    "Concat, BatchNormalization, Relu, Sigmoid, Tanh, Clip, Pad and pass-through ops "
+    "Concat, BatchNormalization, InstanceNormalization, LayerNormalization, Relu, Sigmoid, Tanh, Clip, "
+    "LeakyRelu, PRelu, HardSigmoid, HardSwish, Elu, Selu, Softplus, Gelu, Mish, Pad and pass-through ops "
     "(Flatten, Reshape, Transpose, Dropout, LRN, Softmax, Identity, Squeeze, Unsqueeze)"
 )
+#: tensors smaller than this many elements are read from external data at load time (shape
+#: constants for shape inference); larger ones (weights) only when a value is needed
+_SMALL_TENSOR = 4096
 _NO_PADS = (0, 0, 0, 0)
 #: ONNX Clip bounds default to the float limits (finite, so they survive JSON).
 _FLOAT32_MAX = 3.4028234663852886e38
@@ -70,24 +111,58 @@ def load_onnx(path: str | Path) -> Network:
     except Exception as err:  # protobuf DecodeError and friends: not an ONNX file
         raise MalformedModelError(f"{path}: not a valid ONNX model ({one_line(err)})") from None
     try:
-        return network_from_onnx_model(model, path.stem)
+        return network_from_onnx_model(model, path.stem, model_path=path)
     except NetworkError as err:
         raise type(err)(f"{path}: {err}") from None
 
 
-def network_from_onnx_model(model: onnx.ModelProto, name: str = "network") -> Network:
-    """Import an in-memory ONNX model (not modified)."""
+def network_from_onnx_model(
+    model: onnx.ModelProto, name: str = "network", model_path: str | Path | None = None
+) -> Network:
+    """Import an in-memory ONNX model (not modified).
+
+    ``model_path`` is the file the model was read from: external data is looked up in its
+    folder (not in the current directory).
+    """
+    base_dir = str(Path(model_path).resolve().parent) if model_path is not None else ""
     try:
-        checker.check_model(model)
+        # a path lets the checker find external data beside the model
+        checker.check_model(str(model_path) if model_path is not None and _has_external_data(model) else model)
     except Exception as err:  # onnx.checker.ValidationError, or C++ errors on garbage
         raise MalformedModelError(f"fails the ONNX checker: {one_line(err)}") from None
     model = _with_unit_batch(model)
+    if _has_external_data(model):
+        model = _with_small_external_tensors(model, base_dir)
     try:
         inferred = shape_inference.infer_shapes(model, data_prop=True)
     except Exception as err:
         raise MalformedModelError(f"shape inference failed: {one_line(err)}") from None
-    table = TensorTable(inferred.graph)
+    table = TensorTable(inferred.graph, base_dir)
+    if _fuse_gates(inferred.graph, table):
+        table = TensorTable(inferred.graph, base_dir)  # consumer counts of the rewritten graph
     return _GraphWalker(table).walk(inferred.graph, name)
+
+
+def _has_external_data(model: onnx.ModelProto) -> bool:
+    return any(external_data_helper.uses_external_data(t) for t in model.graph.initializer)
+
+
+def _with_small_external_tensors(model: onnx.ModelProto, base_dir: str) -> onnx.ModelProto:
+    """Copy of the model with its small external tensors (shape constants) read from
+    ``base_dir``; weights stay external and are read only when a value is needed."""
+    loaded = onnx.ModelProto()
+    loaded.CopyFrom(model)
+    for tensor in loaded.graph.initializer:
+        if external_data_helper.uses_external_data(tensor) and math.prod(tensor.dims) < _SMALL_TENSOR:
+            try:
+                external_data_helper.load_external_data_for_tensor(tensor, base_dir)
+            except OSError as err:
+                raise MalformedModelError(
+                    f"cannot read external data of tensor '{tensor.name}' ({err.strerror or one_line(err)})"
+                ) from None
+            tensor.data_location = onnx.TensorProto.DEFAULT
+            del tensor.external_data[:]
+    return loaded
 
 
 def _with_unit_batch(model: onnx.ModelProto) -> onnx.ModelProto:
@@ -103,7 +178,13 @@ def _with_unit_batch(model: onnx.ModelProto) -> onnx.ModelProto:
             continue
         dims = value_info.type.tensor_type.shape.dim
         for axis, dim in enumerate(dims):
-            if not dim.HasField("dim_value") or dim.dim_value <= 0:
+            if dim.HasField("dim_value") and dim.dim_value == 0:
+                raise NetworkError(
+                    f"input '{value_info.name}' has a zero-sized dimension {axis} (shape "
+                    f"{[d.dim_value if d.HasField('dim_value') else (d.dim_param or '?') for d in dims]}); "
+                    "pimsyn needs a non-empty input"
+                )
+            if not dim.HasField("dim_value") or dim.dim_value < 0:
                 if axis != 0:
                     label = dim.dim_param or "?"
                     raise NetworkError(
@@ -127,6 +208,100 @@ def _with_unit_batch(model: onnx.ModelProto) -> onnx.ModelProto:
     return fixed
 
 
+def _fuse_gates(graph: onnx.GraphProto, table: TensorTable) -> bool:
+    """Rewrite each gated activation ``x * f(x)`` into one node of :data:`_FUSED_DOMAIN`.
+
+    A gate is a ``Mul`` of two activations where one operand is ``c * x`` (x, or x scaled by
+    constants: ``x * 0.5`` in GELU) and the other is an element-wise chain from the same x:
+    constant Add/Sub/Mul/Div and the nonlinearities of :data:`_GATE_NONLINEAR`; the set of
+    nonlinearities names the activation (:data:`_GATES`). Every tensor inside the pattern
+    must feed only the pattern (a value used elsewhere is computed anyway and the nodes
+    stay as they are). The fused node reads x and writes the Mul's output, so trailing
+    constant scales (``* 0.5``, ``/ 6``) are folded as usual. Returns whether anything changed.
+    """
+    nodes = []
+    for node in graph.node:
+        copy = onnx.NodeProto()
+        copy.CopyFrom(node)
+        nodes.append(copy)
+    producer = {out: index for index, node in enumerate(nodes) for out in node.output if out}
+    count = table.consumer_count
+    static = table.static
+
+    def standard(index: int) -> bool:
+        return nodes[index].domain in ("", "ai.onnx")
+
+    def dynamic(node: onnx.NodeProto) -> list[str]:
+        return [name for name in node.input if name and name not in static]
+
+    def plain_roots(tensor: str) -> list[tuple[str, list[int]]]:
+        """(x, interior nodes) for tensor = x and tensor = x scaled by constants (Mul/Div)."""
+        found = [(tensor, [])]
+        interior: list[int] = []
+        while tensor in producer and standard(producer[tensor]) and count[tensor] == 1:
+            node = nodes[producer[tensor]]
+            inputs = dynamic(node)
+            if node.op_type not in ("Mul", "Div") or len(inputs) != 1 or (
+                node.op_type == "Div" and node.input[0] != inputs[0]
+            ):
+                break
+            interior = interior + [producer[tensor]]
+            tensor = inputs[0]
+            found.append((tensor, interior))
+        return found
+
+    def gate_chain(tensor: str, root: str) -> tuple[frozenset[str], list[int]] | None:
+        """Nonlinearities and nodes of an element-wise single-use chain from ``root`` to ``tensor``."""
+        ops: set[str] = set()
+        interior: list[int] = []
+        while tensor != root:
+            if count[tensor] != 1 or tensor not in producer or not standard(producer[tensor]):
+                return None
+            node = nodes[producer[tensor]]
+            inputs = dynamic(node)
+            if len(inputs) != 1 or (node.op_type == "Div" and node.input[0] != inputs[0]):
+                return None
+            if node.op_type in _GATE_NONLINEAR:
+                if node.input[0] != inputs[0]:
+                    return None
+                ops.add(node.op_type)
+            elif node.op_type not in _FOLDABLE_ARITHMETIC:
+                return None
+            interior.append(producer[tensor])
+            tensor = inputs[0]
+        return frozenset(ops), interior
+
+    removed: set[int] = set()
+    fused: dict[int, onnx.NodeProto] = {}
+    for index, node in enumerate(nodes):
+        if node.op_type != "Mul" or not standard(index):
+            continue
+        operands = dynamic(node)
+        if len(operands) != 2 or operands[0] == operands[1]:
+            continue
+        match = None
+        for plain, gated in ((operands[0], operands[1]), (operands[1], operands[0])):
+            for root, plain_interior in plain_roots(plain):
+                chain = gate_chain(gated, root)
+                if chain is not None and chain[0] in _GATES:
+                    match = root, _GATES[chain[0]], plain_interior + chain[1]
+                    break
+            if match is not None:
+                break
+        if match is None:
+            continue
+        root, kind, interior = match
+        removed.update(interior)
+        fused[index] = helper.make_node(
+            kind, [root], [node.output[0]], name=node.name or node.output[0], domain=_FUSED_DOMAIN
+        )
+    if not fused:
+        return False
+    del graph.node[:]
+    graph.node.extend(fused.get(i, node) for i, node in enumerate(nodes) if i not in removed)
+    return True
+
+
 class _GraphWalker:
     """Walks the (topologically sorted) ONNX nodes once, building Node field dicts."""
 
@@ -138,6 +313,10 @@ class _GraphWalker:
         # folded) with a single consumer at every step: an activation here can be fused
         self.fusable: set[str] = set()
         self.pending_pads: dict[str, tuple[int, int, int, int]] = {}  # Pad output -> pads
+        # axis order of a dissolved Transpose chain: layout[t][i] = axis of the producing
+        # node's output that axis i of t is (absent: the producer's own order; None: a
+        # reshape lost it). Tells LayerNormalization / MatMul which axis is the channel.
+        self.layout: dict[str, tuple[int, ...] | None] = {}
 
     # ---- driver -------------------------------------------------------------------------
     def walk(self, graph: onnx.GraphProto, name: str) -> Network:
@@ -160,14 +339,20 @@ class _GraphWalker:
         for node in graph.node:
             if all(out in self.table.static for out in node.output if out):
                 continue
+            if node.domain == _FUSED_DOMAIN:
+                continue
             if node.domain not in ("", "ai.onnx"):
                 self._unsupported(node, f"{node.domain}.{node.op_type}")
+            if node.op_type in _REJECTED:
+                self._unsupported(node, node.op_type, _REJECTED[node.op_type])
             if node.op_type not in _KNOWN_OPERATORS:
                 self._unsupported(node, node.op_type)
 
     def _visit(self, node: onnx.NodeProto) -> None:
         op = node.op_type
-        if op == "Conv":
+        if node.domain == _FUSED_DOMAIN:
+            self._alu_activation(node, _FUSED[op])
+        elif op == "Conv":
             self._conv(node)
         elif op == "Gemm":
             self._gemm(node)
@@ -183,6 +368,10 @@ class _GraphWalker:
             self._concat(node)
         elif op in _ACTIVATIONS:
             self._activation(node)
+        elif op in _ALU_ACTIVATIONS:
+            self._alu_activation(node, _ALU_ACTIVATIONS[op])
+        elif op in _NORMALIZATIONS:
+            self._normalization(node)
         elif op == "BatchNormalization":
             self._batchnorm(node)
         elif op == "Pad":
@@ -237,8 +426,22 @@ class _GraphWalker:
         """The node's first output is the same activation as ``tensor`` (dissolved node)."""
         out = node.output[0]
         self.source[out] = self._operand(tensor, node)
+        self._same_layout(out, tensor)
         if keep_fusable and tensor in self.fusable and self.table.consumer_count[out] == 1:
             self.fusable.add(out)
+
+    def _same_layout(self, out: str, tensor: str) -> None:
+        if tensor in self.layout:
+            self.layout[out] = self.layout[tensor]
+
+    def _channel_axis(self, tensor: str, rank: int) -> int | None:
+        """Axis of ``tensor`` holding the producer's channels (1), None when unknown."""
+        if rank == 2:
+            return 1  # (N, features): the features are the channels
+        order = self.layout.get(tensor, tuple(range(rank)))
+        if order is None or len(order) != rank:
+            return None
+        return order.index(1) if 1 in order else None
 
     def _output_shape(self, node: onnx.NodeProto, ranks: tuple[int, ...]) -> tuple[int, ...]:
         shape = self.table.shape(node.output[0], self._label(node))
@@ -289,9 +492,33 @@ class _GraphWalker:
         data = self._single_dynamic_input(node)
         in_shape = self.table.known_shape(data)
         weight_shape = self.table.shape(node.input[1], self._label(node))
+        if in_shape is not None and len(in_shape) == 4 and len(weight_shape) == 2:
+            self._channels_last_matmul(node, data, in_shape, weight_shape)
+            return
         if len(weight_shape) != 2 or (in_shape is not None and len(in_shape) != 2):
             self._unsupported(node, "MatMul", "only (N, features) x constant matrix maps to a fully connected layer")
         self._fc(node, data, weight_shape[0], weight_shape[1], bias=False)
+
+    def _channels_last_matmul(
+        self, node: onnx.NodeProto, data: str, in_shape: tuple[int, ...], weight_shape: tuple[int, ...]
+    ) -> None:
+        """A Linear over the channels of a channels-last map (ConvNeXt): a 1x1 conv."""
+        if self._channel_axis(data, 4) != 3 or in_shape[3] != weight_shape[0]:
+            self._unsupported(
+                node, "MatMul",
+                "a 4-D activation times a matrix maps to a 1x1 conv only when its last axis is the channel "
+                "axis (a Linear after a channels-last Transpose)",
+            )
+        order = self.layout[data]
+        out_shape = self.table.shape(node.output[0], self._label(node))
+        shape = [0, 0, 0, 0]
+        for axis, producer_axis in enumerate(order):
+            shape[producer_axis] = out_shape[axis]
+        self._add_layer(node, dict(
+            kind="conv", inputs=(self._operand(data, node),), shape=tuple(shape), kernel=(1, 1),
+            in_channels=weight_shape[0], out_channels=weight_shape[1], bias=False,
+        ))
+        self.layout[node.output[0]] = order
 
     def _fc(self, node: onnx.NodeProto, data: str, in_features: int, out_features: int, bias: bool) -> None:
         # features from the weight: the flattening Reshape in front may have no inferred
@@ -387,6 +614,38 @@ class _GraphWalker:
         else:
             producer["post_ops"] = producer.get("post_ops", ()) + (activation,)
         self.source[node.output[0]] = producer_index
+        self._same_layout(node.output[0], data)
+
+    def _alu_activation(self, node: onnx.NodeProto, activation: str) -> None:
+        """An activation with its own ALU unit: always a costed post-op of the producer."""
+        data = self._single_dynamic_input(node)
+        producer_index = self._operand(data, node)
+        producer = self.fields[producer_index]
+        producer["post_ops"] = producer.get("post_ops", ()) + (activation,)
+        self.source[node.output[0]] = producer_index
+        self._same_layout(node.output[0], data)
+
+    def _normalization(self, node: onnx.NodeProto) -> None:
+        """InstanceNormalization (NCHW), LayerNormalization over the channel axis: ALU post-ops."""
+        data = self._single_dynamic_input(node)
+        if any(out and self.table.consumer_count[out] for out in node.output[1:]):
+            self._unsupported(node, node.op_type, "its mean / inverse standard deviation outputs are used")
+        rank = len(self.table.shape(data, self._label(node)))
+        channel = self._channel_axis(data, rank)
+        if node.op_type == "InstanceNormalization":
+            if rank != 4 or channel != 1:
+                self._unsupported(node, node.op_type, "pimsyn maps it on an NCHW feature map only")
+        else:
+            attrs = {a.name: helper.get_attribute_value(a) for a in node.attribute}
+            axis = int(attrs.get("axis", -1))
+            axis = axis + rank if axis < 0 else axis
+            if channel is None or axis != rank - 1 or channel != axis:
+                self._unsupported(
+                    node, node.op_type,
+                    f"normalises axes {list(range(axis, rank))} of a rank-{rank} tensor; pimsyn maps "
+                    "LayerNormalization over the channel axis only (channels-last, as ConvNeXt's LayerNorm)",
+                )
+        self._alu_activation(node, _NORMALIZATIONS[node.op_type])
 
     def _clip_range(self, node: onnx.NodeProto) -> tuple[float, float]:
         attrs = {a.name: helper.get_attribute_value(a) for a in node.attribute}
@@ -435,3 +694,12 @@ class _GraphWalker:
         if len(dynamic) != 1:
             self._unsupported(node, node.op_type, "expects one activation operand")
         self._forward(node, dynamic[0], keep_fusable=False)
+        out = node.output[0]
+        in_shape, out_shape = self.table.shapes.get(dynamic[0]), self.table.shapes.get(out)
+        if node.op_type == "Transpose" and in_shape is not None:
+            attrs = {a.name: helper.get_attribute_value(a) for a in node.attribute}
+            perm = [int(p) for p in attrs.get("perm", range(len(in_shape) - 1, -1, -1))]
+            order = self.layout.get(dynamic[0], tuple(range(len(in_shape))))
+            self.layout[out] = None if order is None else tuple(order[p] for p in perm)
+        elif in_shape is None or out_shape != in_shape:
+            self.layout[out] = None  # a reshape: which axis is the channel is no longer known

@@ -24,6 +24,9 @@ SHAPE_PATH_OPS = frozenset({"Shape", "Size"})
 def _dims(value_info: onnx.ValueInfoProto) -> tuple[int, ...] | None:
     """Static dims of a value_info, or None when the rank or a non-batch dim is unknown.
 
+    A dimension of size 0 is kept as 0 (:meth:`TensorTable.shape` reports it as zero-sized,
+    not as unknown).
+
     The importer fixes the batch of the real inputs to 1, so an unknown leading dim left
     after inference (onnx's data propagation does not follow every shape computation, e.g.
     Unsqueeze with an axes input before opset 18) is a batch of 1.
@@ -33,7 +36,7 @@ def _dims(value_info: onnx.ValueInfoProto) -> tuple[int, ...] | None:
         return None
     dims = []
     for axis, dim in enumerate(tensor_type.shape.dim):
-        if dim.HasField("dim_value") and dim.dim_value > 0:
+        if dim.HasField("dim_value") and dim.dim_value >= 0:
             dims.append(int(dim.dim_value))
         elif axis == 0:
             dims.append(1)
@@ -45,8 +48,10 @@ def _dims(value_info: onnx.ValueInfoProto) -> tuple[int, ...] | None:
 class TensorTable:
     """Shapes, static flags, constant values and consumer counts of one inferred graph."""
 
-    def __init__(self, graph: onnx.GraphProto) -> None:
+    def __init__(self, graph: onnx.GraphProto, base_dir: str = "") -> None:
         self._graph = graph
+        #: folder of the model file: external data is looked up relative to it
+        self.base_dir = base_dir
         self.initializer_names = {init.name for init in graph.initializer}
         self._initializers = {init.name: init for init in graph.initializer}
         self._constant_nodes: dict[str, onnx.NodeProto] = {}
@@ -78,24 +83,44 @@ class TensorTable:
         """Graph inputs that carry data (initializers may be listed as inputs in IR < 4)."""
         return [vi for vi in self._graph.input if vi.name not in self.initializer_names]
 
+    def producers(self) -> dict[str, onnx.NodeProto]:
+        """Tensor -> the node writing it."""
+        return {out: node for node in self._graph.node for out in node.output if out}
+
+    def is_graph_output(self, name: str) -> bool:
+        return any(output.name == name for output in self._graph.output)
+
     def is_static(self, name: str) -> bool:
         return name in self.static
 
     def known_shape(self, name: str) -> tuple[int, ...] | None:
-        return self.shapes.get(name)
+        shape = self.shapes.get(name)
+        if shape is not None and 0 in shape:
+            raise NetworkError(
+                f"tensor '{name}' has a zero-sized dimension {shape.index(0)} (shape {list(shape)}); "
+                "pimsyn needs non-empty tensors"
+            )
+        return shape
 
     def shape(self, name: str, node_name: str) -> tuple[int, ...]:
         try:
-            return self.shapes[name]
+            shape = self.shapes[name]
         except KeyError:
             raise NetworkError(
                 f"cannot infer the shape of tensor '{name}' (node '{node_name}')"
             ) from None
+        if 0 in shape:
+            axis = shape.index(0)
+            raise NetworkError(
+                f"tensor '{name}' (node '{node_name}') has a zero-sized dimension {axis} (shape {list(shape)}); "
+                "pimsyn needs non-empty tensors"
+            )
+        return shape
 
     def constant_value(self, name: str) -> np.ndarray | None:
         """Value of an initializer or Constant output; None for anything computed."""
         if name in self._initializers:
-            return numpy_helper.to_array(self._initializers[name])
+            return numpy_helper.to_array(self._initializers[name], self.base_dir)
         node = self._constant_nodes.get(name)
         if node is None:
             return None

@@ -185,3 +185,43 @@ def allocate_components(
         clock_ns=max(CLOCK_FLOOR_NS, alloc_latency),
         per_macro_max=mx,
     )
+
+
+#: Bisection steps of `allocate_within_budget` (the power handed to the allocator is found
+#: to within avail / 2**BUDGET_STEPS).
+BUDGET_STEPS = 30
+
+
+def allocated_peak_power_w(units: np.ndarray, table: ComponentTable, fixed_power_w: float) -> float:
+    """Peak power of a chip with these units: every unit at peak power (spec 5.8's P_peak),
+    plus the fixed part (crossbars, scratchpad leakage, NoC)."""
+    return float(np.dot(units, table.peak_power_w)) + fixed_power_w
+
+
+def allocate_within_budget(
+    cnet: CostNetwork, plan: MacroPlan, workloads: np.ndarray, table: ComponentTable,
+    avail_power_w: float, unified: bool, fixed_power_w: float, budget_w: float,
+) -> Allocation | None:
+    """Spec 5.8, corrected so that the allocated peak power stays within the budget
+    (docs/cost-model.md, "Budgets are honoured").
+
+    The reference's allocation rounds every unit count up (Eq. 5/6 with ceil) and, in
+    unified mode, gives every macro the per-macro maximum of every unit (B2), so the units
+    it allocates can draw more than the budget. Here the allocation is recomputed with
+    less power handed to it, the largest amount (found by bisection; the allocation grows
+    monotonically with its power) whose units fit: allocated peak <= budget. None when
+    not even the smallest allocation fits.
+    """
+    alloc = allocate_components(cnet, plan, workloads, table, avail_power_w, unified)
+    if allocated_peak_power_w(alloc.units, table, fixed_power_w) <= budget_w:
+        return alloc
+    lo, hi = alloc.dac_power_w, avail_power_w  # the DACs' power is fixed: hand out more than it
+    best = None
+    for _ in range(BUDGET_STEPS):
+        mid = 0.5 * (lo + hi)
+        trial = allocate_components(cnet, plan, workloads, table, mid, unified)
+        if trial.power_after_dac_w > 0 and allocated_peak_power_w(trial.units, table, fixed_power_w) <= budget_w:
+            best, lo = trial, mid
+        else:
+            hi = mid
+    return best

@@ -7,8 +7,10 @@ energy in nJ, frequency in GHz (operations per ns), memory capacity in KB.
 
 from __future__ import annotations
 
+import difflib
 import json
 import math
+import warnings
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
@@ -17,6 +19,65 @@ from typing import Any, Mapping
 
 #: ALU-type component tables (one table each in config.json, spec 1.2).
 ALU_COMPONENTS = ("POOL", "RELU", "SHIFTADD", "ADDITION", "SIGMOID", "ELTWISE")
+
+#: Activation / normalisation ALU units beyond the reference (our extension, for the ONNX
+#: frontend's LeakyRelu, PRelu, HardSwish, ...). Their tables are optional in a hardware
+#: file: a file without them (the reference config.json) gets these defaults, and a network
+#: that does not use them is costed exactly as before (they never enter its op lists).
+#:
+#: Source of the numbers (an estimate, not a measurement): the reference table has one
+#: RELU unit (max(x, 0): one simple vector operation, latency 4 ns, frequency 0.25 GHz) and
+#: one SIGMOID unit (one transcendental evaluation, latency 10 ns, frequency 0.1 GHz), both
+#: at the same powers (static 0.2e-4 W, dynamic 0.8e-4 W, peak 1e-4 W). Every new unit is
+#: costed by its operation count per element: each simple operation (add, multiply,
+#: compare/select, min/max) takes a RELU latency (4 ns), each transcendental evaluation
+#: (exp, log, tanh, erf, sigmoid) a SIGMOID latency (10 ns); latency = 4*simple + 10*trans,
+#: frequency = 1 / latency (as in every reference ALU table), powers those of RELU/SIGMOID,
+#: so that the energy per element (latency * dynamic power) scales with the operation count.
+#: The counts (simple, transcendental), per element:
+#:   LEAKYRELU    max(x, a*x): mul, select                                  (2, 0) ->  8 ns
+#:   PRELU        as LEAKYRELU with a per-channel slope                     (2, 0) ->  8 ns
+#:   HARDSIGMOID  min(max(a*x + b, 0), 1): mul, add, max, min               (4, 0) -> 16 ns
+#:   HARDSWISH    x * hardsigmoid(x)                                        (5, 0) -> 20 ns
+#:   ELU          x > 0 ? x : a*(exp(x) - 1): exp, sub, mul, select         (3, 1) -> 22 ns
+#:   SELU         l * elu(x)                                                (4, 1) -> 26 ns
+#:   SOFTPLUS     log(1 + exp(x)): exp, add, log                            (1, 2) -> 24 ns
+#:   SWISH        x * sigmoid(x)                                            (1, 1) -> 14 ns
+#:   GELU         x * 0.5 * (1 + erf(x / sqrt 2)): mul, erf, add, mul, mul  (4, 1) -> 26 ns
+#:   MISH         x * tanh(softplus(x)): exp, add, log, tanh, mul           (2, 3) -> 38 ns
+#:   INSTANCENORM / LAYERNORM  sum x, sum x*x (mul, add), (x - mean) * rstd, scale, bias
+#:                (7, 0) -> 28 ns; the one rsqrt per channel (instance) or pixel (layer)
+#:                is amortised over the group and not counted.
+#: The normalisations are costed as element-wise ALU work on the producer's blocks; the
+#: reduction over the whole map (instance norm) is not a schedule dependency.
+_SIMPLE_NS, _TRANSCENDENTAL_NS = 4, 10  # RELU and SIGMOID latencies of the reference table
+_OP_COUNTS = {
+    "LEAKYRELU": (2, 0), "PRELU": (2, 0), "HARDSIGMOID": (4, 0), "HARDSWISH": (5, 0),
+    "ELU": (3, 1), "SELU": (4, 1), "SOFTPLUS": (1, 2), "SWISH": (1, 1), "GELU": (4, 1),
+    "MISH": (2, 3), "INSTANCENORM": (7, 0), "LAYERNORM": (7, 0),
+}
+
+
+def _default_table(simple: int, transcendental: int) -> dict[str, float]:
+    latency = _SIMPLE_NS * simple + _TRANSCENDENTAL_NS * transcendental
+    return {"static_power": 0.2e-4, "dynamic_power": 0.8e-4, "peak_power": 1e-4,
+            "frequency": 1 / latency, "latency": latency}
+
+
+#: name -> default table (the hardware-file format) of the optional ALU units.
+OPTIONAL_ALU_DEFAULTS: Mapping[str, Mapping[str, float]] = MappingProxyType({
+    name: MappingProxyType(_default_table(*counts)) for name, counts in _OP_COUNTS.items()
+})
+OPTIONAL_ALU_COMPONENTS = tuple(OPTIONAL_ALU_DEFAULTS)
+#: Top-level keys a hardware file may have; anything else is reported (HardwareWarning).
+KNOWN_TOP_LEVEL_KEYS = (
+    "weight_res", "data_res", "memory_bw", "vfu_width", "noc_bw", "noc_power", "SA", "EA", "RRAM", "memory",
+    "ADC", "DAC", *ALU_COMPONENTS, *OPTIONAL_ALU_COMPONENTS,
+)
+
+
+class HardwareWarning(UserWarning):
+    """Something in a hardware description pimsyn ignores (e.g. an unknown top-level key)."""
 
 
 class HardwareError(ValueError):
@@ -97,9 +158,11 @@ class HardwareConfig:
     memories: Mapping[int, MemorySpec]  # KB -> spec, ascending
     adcs: Mapping[int, ComponentSpec]  # resolution -> spec
     dacs: Mapping[int, ComponentSpec]
-    alu: Mapping[str, ComponentSpec]  # POOL, RELU, SHIFTADD, ADDITION, SIGMOID, ELTWISE
+    alu: Mapping[str, ComponentSpec]  # ALU_COMPONENTS, then OPTIONAL_ALU_COMPONENTS (file or default)
     raw: Mapping[str, Any] = field(repr=False, compare=False, default_factory=dict)
     source: str = "<default>"
+    #: one line per ignored top-level key of the file (also issued as a HardwareWarning)
+    notes: tuple[str, ...] = field(default=(), compare=False)
 
     def adc(self, resolution: int) -> ComponentSpec:
         return _lookup(self.adcs, resolution, "ADC", "resolution", self.source)
@@ -202,6 +265,11 @@ def hardware_from_dict(data: Mapping[str, Any], source: str = "<dict>") -> Hardw
         for k, v in reader.table(data, "DAC").items()
     }
     alu = {name: reader.component(reader.table(data, name), name) for name in ALU_COMPONENTS}
+    for name, default in OPTIONAL_ALU_DEFAULTS.items():
+        alu[name] = reader.component(reader.table(data, name) if name in data else default, name)
+    notes = unknown_key_notes(data, source)
+    for note in notes:
+        warnings.warn(note, HardwareWarning, stacklevel=2)
     for name, table in (("RRAM", crossbars), ("memory", memories), ("ADC", adcs), ("DAC", dacs)):
         if not table:
             raise HardwareError(f"{source}: table '{name}' is empty")
@@ -238,7 +306,22 @@ def hardware_from_dict(data: Mapping[str, Any], source: str = "<dict>") -> Hardw
         alu=MappingProxyType(alu),
         raw=_freeze(data),
         source=source,
+        notes=notes,
     )
+
+
+def unknown_key_notes(data: Mapping[str, Any], source: str) -> tuple[str, ...]:
+    """One line per top-level key pimsyn does not read, naming the nearest known key."""
+    notes = []
+    lowered = {k.lower(): k for k in KNOWN_TOP_LEVEL_KEYS}
+    for key in data:
+        if key in KNOWN_TOP_LEVEL_KEYS:
+            continue
+        # nearest known key, case-insensitively ('Relu', 'Sigmod' -> RELU, SIGMOID)
+        nearest = difflib.get_close_matches(str(key).lower(), list(lowered), n=1, cutoff=0.0)
+        hint = f" (nearest known key: '{lowered[nearest[0]]}')" if nearest else ""
+        notes.append(f"{source}: unknown top-level key '{key}' ignored{hint}")
+    return tuple(notes)
 
 
 class _Reader:

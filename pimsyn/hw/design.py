@@ -33,6 +33,9 @@ class Design:
     partners: tuple[int, ...]  # gene index of the sharing partner, -1 for none
     macro_reuse: bool = True
     seed: int | None = None
+    #: the reference tool's allocation exactly (may exceed the budget, spec B2); default:
+    #: every allocation within the budget (docs/cost-model.md, "Budgets are honoured")
+    reference_quirks: bool = False
     extra: dict = field(default_factory=dict, compare=False)  # search statistics for reports
 
     @cached_property
@@ -53,7 +56,7 @@ class Design:
         return DesignPoint(
             total_power_w=self.total_power_w, rram_ratio=self.rram_ratio, xbar_size=self.xbar_size,
             cell_res=self.cell_res, dac_res=self.dac_res, adc_res=self.adc_res,
-            macro_setting=self.macro_setting,
+            macro_setting=self.macro_setting, reference_quirks=self.reference_quirks,
         )
 
     @cached_property
@@ -64,7 +67,9 @@ class Design:
 
     def evaluate(self):
         from pimsyn.hw import evaluate
+        from pimsyn.hw.limits import check_network_memory
 
+        check_network_memory(self.network)
         return evaluate(
             self.cost_network, self.hw, self.point, self.state,
             np.asarray(self.macros, dtype=np.int64), np.asarray(self.partners, dtype=np.int64),

@@ -18,7 +18,8 @@ from typing import Callable, Sequence
 import numpy as np
 
 from pimsyn.hw.allocation import (
-    allocate_components, component_table, component_workloads, min_power_w, sequential_sum,
+    allocate_components, allocate_within_budget, allocated_peak_power_w, component_table, component_workloads,
+    min_power_w, sequential_sum,
 )
 from pimsyn.hw.config import HardwareConfig
 from pimsyn.hw.energy import EnergyBreakdown, component_energy_items, inference_energy, used_crossbars
@@ -42,6 +43,10 @@ class DesignPoint:
     dac_res: int
     adc_res: int
     macro_setting: str = "unified"  # "unified" | "specified"
+    #: True: the reference's allocation exactly (units rounded up, unified macros at the
+    #: per-macro maximum, B2), which can exceed the budget; False (default): every
+    #: allocation stays within the budget (docs/cost-model.md, "Budgets are honoured")
+    reference_quirks: bool = False
 
     def __post_init__(self) -> None:
         if self.macro_setting not in MACRO_SETTINGS:
@@ -221,6 +226,7 @@ def _pipeline(cnet, hw, point, state, macros, partners, scheduler, schedule_api,
                                 f"({max(hw.memories)} KB)")
 
     volumes = memory_volumes(cnet, state, traffic.input_split, traffic.dup_split, hw.data_res, hw.memory_bw_bits)
+    crossbar_peak_w = int(used_crossbars(cnet, state).sum()) * hw.crossbar(cnet.xbar_size, cnet.cell_res).peak_power_w
     unified = point.macro_setting == "unified"
     result = first
     iterations = 0
@@ -231,7 +237,15 @@ def _pipeline(cnet, hw, point, state, macros, partners, scheduler, schedule_api,
         if p_min >= avail:
             return _infeasible(run, f"minimum power {p_min:.6g} W >= available {avail:.6g} W "
                                     f"(one unit of every component per macro does not fit)")
-        alloc = allocate_components(cnet, plan, workloads, table, avail, unified)
+        if point.reference_quirks:
+            alloc = allocate_components(cnet, plan, workloads, table, avail, unified)
+        else:
+            fixed = crossbar_peak_w + mem.static_power_w + hw.noc_power_w
+            alloc = allocate_within_budget(cnet, plan, workloads, table, avail, unified, fixed, point.total_power_w)
+            if alloc is None:
+                return _infeasible(run, f"no allocation fits the {point.total_power_w:g} W budget: crossbars, "
+                                        f"scratchpads and NoC take {fixed:.6g} W and one unit of each "
+                                        f"component per layer does not fit beside them")
         clock = alloc.clock_ns
         tau = _op_cycles(traffic.ops, np.ceil(mem.ld_latency_ns / clock), np.ceil(mem.st_latency_ns / clock),
                          np.ceil(traffic.tran_delay / clock), np.ceil(traffic.mrg_delay / clock))
@@ -251,6 +265,9 @@ def _pipeline(cnet, hw, point, state, macros, partners, scheduler, schedule_api,
         latency, mem.dynamic_energy_nj, mem.static_power_w, hw.noc_power_w,
     )
     run.fitness = cnet.ops / (energy.total * 1e-9)
+    if not (math.isfinite(run.fitness) and run.fitness > 0 and math.isfinite(latency) and latency > 0):
+        return _infeasible(run, f"the evaluation gives no finite positive result (energy {energy.total:.6g} nJ, "
+                                f"latency {latency:.6g} ns): the inputs are outside the model's range")
     d.update(result=result, clock=clock, latency=latency, energy=energy, iterations=iterations)
     return run
 
@@ -402,10 +419,8 @@ def _report(cnet: CostNetwork, hw: HardwareConfig, point: DesignPoint, state: La
         split[comp] = (sequential_sum(static_items[sel]), sequential_sum(dynamic_items[sel]))
     crossbar = hw.crossbar(cnet.xbar_size, cnet.cell_res)
     total_xbars = int(xbars.sum())
-    allocated_peak = (
-        float(np.dot(units, table.peak_power_w)) + total_xbars * crossbar.peak_power_w
-        + mem.static_power_w + hw.noc_power_w
-    )
+    allocated_peak = allocated_peak_power_w(
+        units, table, total_xbars * crossbar.peak_power_w + mem.static_power_w + hw.noc_power_w)
     # Peak throughput: every used crossbar busy every cycle. R bit-sliced crossbars hold one
     # S x S tile of full-precision weights; one MVM of that tile takes B clock cycles
     # (one per input-bit slice) and performs 2*S*S ops.

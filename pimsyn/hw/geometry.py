@@ -86,6 +86,8 @@ def parent_blocks(consumer: MapGeometry, producer: MapGeometry, blocks: np.ndarr
         src_row = np.minimum(producer.rows, (row - 1) * sh + kh - ph)
         src_col = np.minimum(producer.cols, (col - 1) * sw + kw - pw)
         dep = _ceil_div((src_row - 1) * producer.cols + src_col, producer.dup)
+    elif consumer.kind == "eltwise" and producer.pixels == 1 < consumer.pixels:
+        dep = np.full_like(blocks, producer.blocks)  # a per-channel gate (squeeze-excite): all of it
     elif consumer.kind == "eltwise":
         dep = _ceil_div(last_pixel, producer.dup)
     elif consumer.kind == "fc":
@@ -114,9 +116,9 @@ def pixel_start(pixel: np.ndarray, consumer: MapGeometry, producer: MapGeometry)
         row_start = (row - 1) * sh + 1 - ph
         col_start = np.maximum(0, (col - 1) * sw + 1 - pw)
         return np.where(row_start > 0, (row_start - 1) * producer.cols + col_start, 0)
-    if consumer.kind == "eltwise":
+    if consumer.kind == "eltwise" and producer.pixels > 1:
         return pixel
-    return np.zeros_like(pixel)  # fc reads everything
+    return np.zeros_like(pixel)  # fc (and a per-channel gate) reads everything
 
 
 def pixel_end(pixel: np.ndarray, consumer: MapGeometry, producer: MapGeometry) -> np.ndarray:
@@ -130,9 +132,9 @@ def pixel_end(pixel: np.ndarray, consumer: MapGeometry, producer: MapGeometry) -
         row_end = np.minimum(producer.rows, (row - 1) * sh + kh - ph)
         col_end = np.minimum(producer.cols, (col - 1) * sw + kw - pw)
         return (row_end - 1) * producer.cols + col_end
-    if consumer.kind == "eltwise":
+    if consumer.kind == "eltwise" and producer.pixels > 1:
         return pixel
-    return np.full_like(pixel, producer.pixels)  # fc
+    return np.full_like(pixel, producer.pixels)  # fc (and a per-channel gate)
 
 
 def input_buffer_elements(

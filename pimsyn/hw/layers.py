@@ -6,7 +6,7 @@ evaluation never walks the graph again.
 
 Cost layers are the conv, fc, pool and eltwise nodes, in network order. Input and concat
 nodes are transparent: a consumer of a concat gets the concat's layer providers, and a
-concat's post-ops (costed ReLU/Sigmoid nodes after it) go to every layer provider reached
+concat's post-ops (costed ReLU/Sigmoid/extended activation nodes after it) go to every layer provider reached
 through it, as the reference's consumer walk does. Provider lists are in network order and
 **deduplicated** (the reference lists a provider twice when it is reached over two paths,
 e.g. through two concats; a duplicate edge never changes a schedule and only double-counts
@@ -31,7 +31,18 @@ _BASE_OPS = {
     "eltwise": ("ELTWISE",),
 }
 #: Post-ops the reference costs (RELU/SIGMOID nodes); tanh and clip are free (B13).
-_COSTED_POST_OPS = {"relu": "RELU", "sigmoid": "SIGMOID"}
+_REFERENCE_POST_OPS = {"relu": "RELU", "sigmoid": "SIGMOID"}
+#: Activations and normalisations beyond the reference (ONNX LeakyRelu, PRelu, HardSwish,
+#: ..., InstanceNormalization, LayerNormalization): each runs on its own ALU unit, whose
+#: table is OPTIONAL_ALU_COMPONENTS of the hardware file (defaults: hw/config.py). The ONNX
+#: frontend always writes them as post-ops, never as a free fused ``activation``: B13 is
+#: the reference's rule for its own activations, these have no reference cost to match.
+EXTENDED_POST_OPS = {
+    "leakyrelu": "LEAKYRELU", "prelu": "PRELU", "hardsigmoid": "HARDSIGMOID", "hardswish": "HARDSWISH",
+    "elu": "ELU", "selu": "SELU", "softplus": "SOFTPLUS", "swish": "SWISH", "gelu": "GELU", "mish": "MISH",
+    "instancenorm": "INSTANCENORM", "layernorm": "LAYERNORM",
+}
+_COSTED_POST_OPS = {**_REFERENCE_POST_OPS, **EXTENDED_POST_OPS}
 KIND_CODES = {"conv": 0, "fc": 1, "pool": 2, "eltwise": 3}
 
 

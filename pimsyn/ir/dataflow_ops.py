@@ -50,7 +50,8 @@ from pimsyn.ir.attributes import RangeAttr
 from pimsyn.ir.syntax import FLOAT, INT, INT_ARRAYS, INTS, RANGE, WORD, Field
 from pimsyn.ir.types import TokenType
 
-ALU_OPS = ("shiftadd", "add", "pool", "relu", "sigmoid", "eltwise")
+ALU_OPS = ("shiftadd", "add", "pool", "relu", "sigmoid", "eltwise", "leakyrelu", "prelu", "hardsigmoid",
+           "hardswish", "elu", "selu", "softplus", "swish", "gelu", "mish", "instancenorm", "layernorm")
 
 _INDEX_FIELDS = (Field("cnt", RANGE), Field("bit", RANGE, default=(0, 1)))
 #: written by the `schedule` pass: the cycle block 0 (bit 0) starts and the op's latency in

@@ -309,7 +309,7 @@ class PoolOp(LayerOp):
 
 @irdl_op_definition
 class EltwiseOp(LayerOp):
-    """Element-wise add/mul/sub of feature maps of one shape."""
+    """Element-wise add/mul/sub of feature maps of one shape (mul: or a per-channel gate)."""
 
     name = "pim.eltwise"
     ARITY: ClassVar[tuple[int, int | None]] = (2, None)
@@ -320,12 +320,18 @@ class EltwiseOp(LayerOp):
     def verify_kind(self) -> None:
         if self.op.data not in ELTWISE_OPS:
             self._fail(f"eltwise op must be one of {', '.join(ELTWISE_OPS)}, got '{self.op.data}'")
-        for i, value in enumerate(self.inputs):
-            if tensor_shape(value.type) != self.out_shape:
+        out = self.out_shape
+        # a squeeze-excite gate: the map times a per-channel (N, C, 1, 1) scale
+        gate = (*out[:2], 1, 1) if len(out) == 4 and self.op.data == "mul" else None
+        shapes = [tensor_shape(value.type) for value in self.inputs]
+        for i, shape in enumerate(shapes):
+            if shape != out and shape != gate:
                 self._fail(
-                    f"operand #{i} has shape {list(tensor_shape(value.type))}, "
-                    f"the result has {list(self.out_shape)}; eltwise shapes must be equal"
+                    f"operand #{i} has shape {list(shape)}, the result has {list(out)}; eltwise shapes "
+                    "must be equal (a mul may also take a per-channel [N, C, 1, 1] gate)"
                 )
+        if out not in shapes:
+            self._fail(f"no operand has the result shape {list(out)}")
 
 
 @irdl_op_definition

@@ -19,13 +19,19 @@ them differently and our numbers must stay comparable:
 
 from __future__ import annotations
 
+import math
+import numbers
 from dataclasses import dataclass, field, replace
 
 NODE_KINDS = ("input", "conv", "fc", "pool", "eltwise", "concat")
 #: Kinds that the cost model treats as layers (spec 1.1); input and concat are transparent.
 COST_KINDS = ("conv", "fc", "pool", "eltwise")
 ACTIVATIONS = ("none", "relu", "sigmoid", "tanh", "clip")
-POST_OPS = ("relu", "sigmoid", "tanh", "clip")
+POST_OPS = ("relu", "sigmoid", "tanh", "clip", "leakyrelu", "prelu", "hardsigmoid", "hardswish", "elu", "selu",
+            "softplus", "swish", "gelu", "mish", "instancenorm", "layernorm")
+#: Largest size of any dimension, kernel, stride, pad or channel count (and of a tensor's
+#: element count): far beyond any CNN, small enough for int64 arithmetic in the cost model.
+MAX_SIZE = 2**31
 
 
 class NetworkError(ValueError):
@@ -116,8 +122,9 @@ class Network:
                 raise NetworkError(f"node '{node.name}': an input takes no operands")
             if node.kind != "input" and not node.inputs:
                 raise NetworkError(f"node '{node.name}': a {node.kind} needs at least one operand")
-            if any(d <= 0 for d in node.shape) or len(node.shape) not in (2, 4):
+            if len(node.shape) not in (2, 4) or not all(_is_int(d) and 1 <= d <= MAX_SIZE for d in node.shape):
                 raise NetworkError(f"node '{node.name}': bad output shape {list(node.shape)}")
+            _check_sizes(node)
             if node.activation not in ACTIVATIONS:
                 raise NetworkError(f"node '{node.name}': unknown activation '{node.activation}'")
             for op in node.post_ops:
@@ -143,3 +150,29 @@ class Network:
 
     def with_nodes(self, nodes) -> "Network":
         return replace(self, nodes=tuple(nodes))
+
+
+def _is_int(value: object) -> bool:
+    """An integer (Python or numpy), not a bool."""
+    return isinstance(value, numbers.Integral) and not isinstance(value, bool)
+
+
+def _check_sizes(node: Node) -> None:
+    """Every size of ``node`` an integer in its range (a backstop for every frontend)."""
+    weighted = node.kind in ("conv", "fc")
+    checks = [
+        ("kernel", node.kernel, 2, 1), ("stride", node.stride, 2, 1), ("pads", node.pads, 4, 0),
+        ("dilation", node.dilation, 2, 1), ("groups", (node.groups,), 1, 1),
+        ("in_channels", (node.in_channels,), 1, 1 if weighted else 0),
+        ("out_channels", (node.out_channels,), 1, 1 if weighted else 0),
+        ("concat_axis", (node.concat_axis,), 1, 0),
+    ]
+    for key, values, count, low in checks:
+        if len(values) != count or not all(_is_int(v) and low <= v <= MAX_SIZE for v in values):
+            raise NetworkError(
+                f"node '{node.name}': {key} must be {count} integer(s) in [{low}, 2**31], got {list(values)}"
+            )
+    if node.clip_range is not None and (
+        len(node.clip_range) != 2 or not all(math.isfinite(v) for v in node.clip_range)
+    ):
+        raise NetworkError(f"node '{node.name}': clip range must be two finite numbers, got {list(node.clip_range)}")

@@ -2,6 +2,9 @@
 
 Needs `duplicate` and `partition`; writes `alloc` on every layer. The allocation depends on
 the clock and scratchpad fixed point (spec 5.15), so it is computed by the full evaluation.
+By default every allocation stays within the power budget; `reference-quirks=true` keeps
+the reference tool's allocation exactly (spec B2: it may exceed the budget) and records
+that choice on the module (`pim.reference_quirks`), where later passes read it.
 """
 
 from __future__ import annotations
@@ -21,8 +24,13 @@ class AllocatePass(ModulePass):
     name = "allocate"
 
     config: str = ""
+    reference_quirks: bool = False
 
     def apply(self, ctx: Context, op: ModuleOp) -> None:
+        from pimsyn.passes.design_state import set_reference_quirks
+
+        if self.reference_quirks:
+            set_reference_quirks(op, True)
         evaluation = design_from_module(op, self.config, self.name).evaluate()
         if not evaluation.feasible:
             raise PassFailedException(f"allocate: infeasible design: {evaluation.reason}")

@@ -34,7 +34,10 @@ from pimsyn.passes.design_state import (
 )
 
 _ALU_OPS = {"SHIFTADD": "shiftadd", "ADDITION": "add", "POOL": "pool", "RELU": "relu",
-            "SIGMOID": "sigmoid", "ELTWISE": "eltwise"}
+            "SIGMOID": "sigmoid", "ELTWISE": "eltwise", "LEAKYRELU": "leakyrelu", "PRELU": "prelu",
+            "HARDSIGMOID": "hardsigmoid", "HARDSWISH": "hardswish", "ELU": "elu", "SELU": "selu",
+            "SOFTPLUS": "softplus", "SWISH": "swish", "GELU": "gelu", "MISH": "mish",
+            "INSTANCENORM": "instancenorm", "LAYERNORM": "layernorm"}
 _BIT_LEVEL = ("DAC", "ADC", "SHIFTADD")
 
 

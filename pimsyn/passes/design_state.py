@@ -20,6 +20,22 @@ from pimsyn.ir.extract import module_to_network
 HW_TABLE_KEY = "pim.hardware"
 #: Informational module attribute: the hardware file the table was read from.
 HW_FILE_KEY = "pim.hw_file"
+#: Unit module attribute: the design uses the reference tool's allocation (spec B2), which
+#: may exceed the budget; absent = every allocation within the budget.
+QUIRKS_KEY = "pim.reference_quirks"
+
+
+def reference_quirks(module: ModuleOp) -> bool:
+    return QUIRKS_KEY in module.attributes
+
+
+def set_reference_quirks(module: ModuleOp, on: bool) -> None:
+    from xdsl.dialects.builtin import UnitAttr
+
+    if on:
+        module.attributes[QUIRKS_KEY] = UnitAttr()
+    else:
+        module.attributes.pop(QUIRKS_KEY, None)
 
 
 def hardware_for(module: ModuleOp, override: str = ""):
@@ -96,6 +112,7 @@ def design_from_module(module: ModuleOp, config: str | None = None, pass_name: s
         cell_res=hw_attr.cell_res, dac_res=hw_attr.dac_res, adc_res=hw_attr.adc_res,
         macro_setting=ir_design.get_macro_setting(module) or "specified",
         conv_dup=conv_duplication(module, pass_name), macros=macros, partners=partners,
+        reference_quirks=reference_quirks(module),
     )
 
 

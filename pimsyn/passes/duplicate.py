@@ -23,6 +23,8 @@ from pimsyn.passes.design_state import hardware_for, write_duplication
 
 @dataclass(frozen=True)
 class DuplicatePass(ModulePass):
+    """Duplicate weights per layer under the crossbar budget of a power budget (Eq. 2-4)."""
+
     name = "duplicate"
 
     total_power: float | int = 49.0  # W (an integer like 49 is accepted too)
@@ -38,6 +40,15 @@ class DuplicatePass(ModulePass):
     effort: float | int = 1.0
     config: str = ""  # hardware file ("" = bundled reference table)
 
+    def checked(self, option: str):
+        """The value of an option field, validated like the CLI's (`pimsyn.options`)."""
+        from pimsyn.options import OptionError, check
+
+        try:
+            return check(option, getattr(self, option.replace("-", "_")), prefix=f"{self.name}: ")
+        except OptionError as err:
+            raise PassFailedException(str(err)) from None
+
     def apply(self, ctx: Context, op: ModuleOp) -> None:
         from pimsyn.hw import adc_resolution, apply_duplication, cost_network, crossbar_budget
         from pimsyn.ir.attributes import BudgetAttr, HwAttr
@@ -45,11 +56,19 @@ class DuplicatePass(ModulePass):
         from pimsyn.search.duplication_baselines import no_duplication, woho_duplication
         from pimsyn.search.duplication_problem import DuplicationError, DuplicationProblem
 
-        total_power, ratio = float(self.total_power), float(self.ratio)
+        total_power, ratio = float(self.checked("total-power")), float(self.checked("ratio"))
+        for option in ("xbar", "cell-res", "dac-res", "seed", "candidates", "pick", "effort"):
+            self.checked(option)
         if self.strategy not in ("sa", "woho", "uniform"):
             raise PassFailedException(f"duplicate: strategy must be sa, woho or uniform, got '{self.strategy}'")
         hw = hardware_for(op, self.config)
         net = module_to_network(op)
+        from pimsyn.hw.limits import MemoryLimitError, check_network_memory
+
+        try:
+            check_network_memory(net)
+        except MemoryLimitError as err:
+            raise PassFailedException(f"duplicate: {err}") from None
         cnet = cost_network(net, hw, self.xbar, self.cell_res)
         budget = crossbar_budget(hw, total_power, ratio, self.xbar, self.cell_res, cnet)
         problem = DuplicationProblem.from_cost_network(cnet)

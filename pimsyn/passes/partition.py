@@ -21,8 +21,19 @@ from pimsyn.ir.extract import module_to_network
 from pimsyn.passes.design_state import conv_duplication, hardware_for, require_hw, write_partition
 
 
+def _quirks(op: ModuleOp) -> dict:
+    """The module's `pim.reference_quirks` choice for the fitness (spec B2), when set."""
+    from pimsyn.passes import design_state
+
+    if getattr(design_state, "reference_quirks", None) is not None and design_state.reference_quirks(op):
+        return {"reference_quirks": True}
+    return {}
+
+
 @dataclass(frozen=True)
 class PartitionPass(ModulePass):
+    """Choose macros per layer and inter-layer macro sharing with the evolving EA (Alg. 2)."""
+
     name = "partition"
 
     seed: int = 1
@@ -34,11 +45,22 @@ class PartitionPass(ModulePass):
     effort: float | int = 1.0
     config: str = ""
 
+    def checked(self, option: str):
+        """The value of an option field, validated like the CLI's (`pimsyn.options`)."""
+        from pimsyn.options import OptionError, check
+
+        try:
+            return check(option, getattr(self, option.replace("-", "_")), prefix=f"{self.name}: ")
+        except OptionError as err:
+            raise PassFailedException(str(err)) from None
+
     def apply(self, ctx: Context, op: ModuleOp) -> None:
         from pimsyn.hw import DesignPoint, apply_duplication, cost_network, fitness
         from pimsyn.search.partition import evolve_partition
         from pimsyn.search.partition_space import MacroSizeRange, PartitionError, PartitionProblem
 
+        for option in ("seed", "population", "generations", "patience", "effort"):
+            self.checked(option)
         if self.macro_setting not in ("specified", "unified"):
             raise PassFailedException(f"partition: macro-setting must be specified or unified, got '{self.macro_setting}'")
         hw_attr, budget = require_hw(op, self.name)
@@ -49,7 +71,7 @@ class PartitionPass(ModulePass):
         point = DesignPoint(
             total_power_w=budget.total_power_w, rram_ratio=budget.rram_ratio, xbar_size=hw_attr.xbar,
             cell_res=hw_attr.cell_res, dac_res=hw_attr.dac_res, adc_res=hw_attr.adc_res,
-            macro_setting=self.macro_setting,
+            macro_setting=self.macro_setting, **_quirks(op),
         )
         sizes = MacroSizeRange(hw.evolution.min_macro_size, hw.evolution.max_macro_size, hw.evolution.macro_size_stride)
         try:

@@ -40,7 +40,10 @@ from xdsl.utils.exceptions import PassFailedException
 
 #: ALU unit of the IR -> leaf module stem, in data-path order after the shift-adders.
 ALU_LEAVES = (("SHIFTADD", "ShiftAdd"), ("ADDITION", "Adder"), ("POOL", "Pool"), ("RELU", "Relu"),
-              ("SIGMOID", "Sigmoid"), ("ELTWISE", "Eltwise"))
+              ("SIGMOID", "Sigmoid"), ("ELTWISE", "Eltwise"), ("LEAKYRELU", "LeakyRelu"), ("PRELU", "PRelu"),
+              ("HARDSIGMOID", "HardSigmoid"), ("HARDSWISH", "HardSwish"), ("ELU", "Elu"), ("SELU", "Selu"),
+              ("SOFTPLUS", "Softplus"), ("SWISH", "Swish"), ("GELU", "Gelu"), ("MISH", "Mish"),
+              ("INSTANCENORM", "InstanceNorm"), ("LAYERNORM", "LayerNorm"))
 DIRECTIONS = ("n", "e", "s", "w")
 
 
@@ -200,7 +203,7 @@ def _macro_module(builder: NetlistBuilder, name: str, macro, widths: dict[str, i
     module.attributes.update(_int_attrs({
         "crossbar_slots": macro.count("size"), "crossbars_used": macro.count("crossbars"),
         "dac": macro.count("dac"), "sh": macro.count("sh"), "adc": macro.count("adc"),
-        "spm_kb": spm_kb, **{key.lower(): units.get(key, 0) for key, _ in ALU_LEAVES},
+        "spm_kb": spm_kb, **{key.lower(): units[key] for key, _ in ALU_LEAVES if units.get(key)},
     }))
     return module
 

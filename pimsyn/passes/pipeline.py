@@ -16,7 +16,7 @@ from xdsl.passes import PassPipeline
 from pimsyn.ir import design as ir_design
 from pimsyn.passes.allocate import AllocatePass
 from pimsyn.passes.build_deps import BuildDepsPass
-from pimsyn.passes.design_state import embed_hardware, write_duplication, write_partition
+from pimsyn.passes.design_state import embed_hardware, set_reference_quirks, write_duplication, write_partition
 from pimsyn.passes.evaluate import EvaluatePass
 from pimsyn.passes.place import PlacePass
 from pimsyn.passes.schedule import SchedulePass
@@ -44,6 +44,7 @@ def design_to_module(design, hw_config_path: str | None = None, search: Mapping 
     ir_design.set_budget(module, BudgetAttr(design.total_power_w, design.rram_ratio, budget.total_crossbars))
     write_duplication(module, design.cost_network, design.state)
     write_partition(module, design.cost_network, design.macros, design.partners, design.macro_setting)
+    set_reference_quirks(module, design.reference_quirks)
     if search:
         from pimsyn.ir.hw_table import to_attribute
 

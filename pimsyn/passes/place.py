@@ -33,7 +33,8 @@ from xdsl.utils.exceptions import PassFailedException
 from pimsyn.ir import design as ir_design
 
 WEIGHT_KINDS = ("conv", "fc")
-_ALU_UNITS = ("SHIFTADD", "ADDITION", "POOL", "RELU", "SIGMOID", "ELTWISE")
+_ALU_UNITS = ("SHIFTADD", "ADDITION", "POOL", "RELU", "SIGMOID", "ELTWISE", "LEAKYRELU", "PRELU", "HARDSIGMOID",
+              "HARDSWISH", "ELU", "SELU", "SOFTPLUS", "SWISH", "GELU", "MISH", "INSTANCENORM", "LAYERNORM")
 
 
 @dataclass(frozen=True)

@@ -12,11 +12,11 @@ from __future__ import annotations
 
 import click
 
-from pimsyn.tools.errors import reports_user_errors
+from pimsyn.tools.errors import OneLineErrorsGroup, reports_user_errors
 from pimsyn.tools.commands import emit_cmd, evaluate_cmd, synth_cmd
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.group(cls=OneLineErrorsGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(package_name="pimsyn")
 def main() -> None:
     """Synthesize ReRAM processing-in-memory CNN accelerators (PIMSYN, DATE'24)."""
@@ -40,14 +40,16 @@ def layers_cmd(model: str) -> None:
 @reports_user_errors
 def import_cmd(model: str, output: str | None) -> None:
     """Lower MODEL (ONNX or network JSON) into the layer-level pim dialect."""
+    from pimsyn.files import check_output_file, write_text_atomic
     from pimsyn.frontend import load_model
     from pimsyn.ir.build import network_to_module
     from pimsyn.ir.context import print_module as module_text
 
+    if output:
+        check_output_file(output)
     text = module_text(network_to_module(load_model(model)))
     if output:
-        with open(output, "w") as fh:
-            fh.write(text)
+        write_text_atomic(output, text)
     else:
         click.echo(text, nl=False)
 
@@ -62,15 +64,18 @@ def export_cmd(ir_file: str, network_json: bool, output: str | None) -> None:
     """Export the network of a pim IR file as PIMCOMP network JSON."""
     import json
 
+    from pimsyn.files import check_output_file, check_text_file, write_text_atomic
     from pimsyn.frontend.network_json_export import network_to_json
     from pimsyn.ir.extract import module_to_network
     from pimsyn.ir.context import read_module
 
-    net = module_to_network(read_module(ir_file))
-    text = json.dumps(network_to_json(net), indent=4) + "\n"
+    check_text_file(ir_file)
     if output:
-        with open(output, "w") as fh:
-            fh.write(text)
+        check_output_file(output)
+    net = module_to_network(read_module(ir_file))
+    text = json.dumps(network_to_json(net), indent=4, allow_nan=False) + "\n"
+    if output:
+        write_text_atomic(output, text)
     else:
         click.echo(text, nl=False)
 

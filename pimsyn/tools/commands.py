@@ -28,13 +28,49 @@ def parse_bool(text: str) -> bool:
 
 
 def parse_int_list(text: str, what: str) -> tuple[int, ...]:
+    from pimsyn.options import check
+
+    items = [x.strip() for x in text.split(",") if x.strip()]
     try:
-        values = tuple(int(x) for x in text.split(",") if x.strip())
+        values = tuple(int(x) for x in items)
     except ValueError:
         raise PimsynError(f"{what} must be a comma-separated list of integers, got '{text}'") from None
     if not values:
         raise PimsynError(f"{what} is empty")
-    return values
+    name = what.lstrip("-")
+    return tuple(int(check(name, v, prefix=f"{what}: ")) for v in values)
+
+
+def checked_options(**values) -> dict:
+    """Every numeric option of a command, validated in one place (`pimsyn.options`); keys
+    are parameter names (total_power), option names are their dashed spelling."""
+    from pimsyn.options import check_optional
+
+    return {key: check_optional(key.replace("_", "-"), value) for key, value in values.items()}
+
+
+def with_reference_quirks(design, enabled: bool):
+    """`design` with `reference_quirks` set (spec B2), when asked for."""
+    from dataclasses import replace
+
+    if not enabled:
+        return design
+    check_reference_quirks_supported()
+    return replace(design, reference_quirks=True)
+
+
+def check_reference_quirks_supported() -> None:
+    from dataclasses import fields
+
+    from pimsyn.hw.design import Design
+
+    # TODO: drop once pimsyn/hw/design.py's Design has `reference_quirks` in every build.
+    if not any(f.name == "reference_quirks" for f in fields(Design)):
+        raise PimsynError("--reference-quirks is not supported by this build (Design has no reference_quirks field)")
+
+
+REFERENCE_QUIRKS_HELP = ("reproduce the reference tool's unified-mode allocation (spec B2), which may exceed the "
+                         "power budget; default: every design allocates within its budget")
 
 
 # --------------------------------------------------------------------------------------
@@ -46,29 +82,38 @@ def parse_int_list(text: str, what: str) -> tuple[int, ...]:
               help="A design.mlir written by `pimsyn synth` (self-contained), or a reference accelerator JSON "
                    "(e.g. alexnet-49W.json, with --network and --total-power).")
 @click.option("--config", "--cfg", "-cfg", "config", type=click.Path(dir_okay=False), help="Hardware file (default: bundled).")
-@click.option("--total-power", "--total_power", "-p", "total_power", type=float, help="Power budget in W.")
-@click.option("--xbar", type=int, help="Crossbar size S.")
-@click.option("--cell-res", type=int, help="ReRAM cell resolution (bits).")
-@click.option("--ratio", type=float, help="RatioRram: share of the budget for crossbars.")
-@click.option("--dac-res", type=int, help="DAC resolution (bits).")
-@click.option("--adc-res", type=int, help="ADC resolution (default: derived as the reference does).")
+@click.option("--total-power", "--total_power", "-p", "total_power", help="Power budget in W.")
+@click.option("--xbar", help="Crossbar size S.")
+@click.option("--cell-res", help="ReRAM cell resolution (bits).")
+@click.option("--ratio", help="RatioRram: share of the budget for crossbars.")
+@click.option("--dac-res", help="DAC resolution (bits).")
+@click.option("--adc-res", help="ADC resolution (default: derived as the reference does).")
 @click.option("--dup", help="Conv weight duplication, comma-separated, conv order.")
 @click.option("--macros", help="Macros per weight layer, comma-separated, convs then FCs.")
 @click.option("--share", help="Sharing pairs 'i:j,...' (gene indices) for inter-layer macro sharing.")
 @click.option("--macro-setting", "--macro_setting", "-m", "macro_setting", type=MACRO_SETTINGS, default="specified", show_default=True)
 @click.option("--format", "fmt", type=click.Choice(["json", "text"]), default="text", show_default=True)
+@click.option("--reference-quirks", is_flag=True, help=REFERENCE_QUIRKS_HELP)
 @reports_user_errors
 def evaluate_cmd(network, design, config, total_power, xbar, cell_res, ratio, dac_res, adc_res,
-                 dup, macros, share, macro_setting, fmt) -> None:
+                 dup, macros, share, macro_setting, fmt, reference_quirks) -> None:
     """Evaluate one design point without search and print its metrics."""
     from pimsyn.dse.design import design_from_options, design_from_reference_json
+    from pimsyn.files import check_text_file
     from pimsyn.frontend import load_model
     from pimsyn.hw import load_hardware
 
+    values = checked_options(total_power=total_power, xbar=xbar, cell_res=cell_res, ratio=ratio,
+                             dac_res=dac_res, adc_res=adc_res)
+    total_power, xbar, cell_res, ratio, dac_res, adc_res = values.values()
+    if reference_quirks:
+        check_reference_quirks_supported()
+    if design:
+        check_text_file(design, "--design file")
     if design and design.endswith(".mlir"):
         from pimsyn.dse.design import design_from_module_file
 
-        the_design = design_from_module_file(design, config)
+        the_design = with_reference_quirks(design_from_module_file(design, config), reference_quirks)
         _print_metrics(the_design, the_design.evaluate(), fmt)
         return
     if network is None:
@@ -90,20 +135,46 @@ def evaluate_cmd(network, design, config, total_power, xbar, cell_res, ratio, da
             dac_res=dac_res, adc_res=adc_res, conv_dup=parse_int_list(dup, "--dup"),
             macros=parse_int_list(macros, "--macros"), share=share, macro_setting=macro_setting,
         )
+    the_design = with_reference_quirks(the_design, reference_quirks)
     _print_metrics(the_design, the_design.evaluate(), fmt)
 
 
 def _print_metrics(design, evaluation, fmt: str) -> None:
     from pimsyn.hw.metrics import metrics_dict, metrics_text
 
+    metrics = metrics_dict(design, evaluation)
+    bad = _non_finite(metrics)
+    if bad:
+        raise PimsynError(f"the evaluation produced a non-finite metric ({bad}); the design point is out of range")
+    if evaluation.feasible and not metrics.get("power_efficiency_gops_per_w", 1) > 0:
+        raise PimsynError("the evaluation produced a non-positive power efficiency; the design point is out of range")
     if fmt == "json":
         import json
 
-        click.echo(json.dumps(metrics_dict(design, evaluation), indent=2))
+        click.echo(json.dumps(metrics, indent=2, allow_nan=False))
     else:
         click.echo(metrics_text(design, evaluation))
     if not evaluation.feasible:
         raise PimsynError(f"design is infeasible: {evaluation.reason}")
+
+
+def _non_finite(value, path: str = "") -> str:
+    """The key path of the first NaN or infinite number in `value` ("" if none)."""
+    import math
+
+    if isinstance(value, dict):
+        for key, item in value.items():
+            found = _non_finite(item, f"{path}.{key}" if path else str(key))
+            if found:
+                return found
+    elif isinstance(value, (list, tuple)):
+        for i, item in enumerate(value):
+            found = _non_finite(item, f"{path}[{i}]")
+            if found:
+                return found
+    elif isinstance(value, float) and not math.isfinite(value):
+        return path or "value"
+    return ""
 
 
 # --------------------------------------------------------------------------------------
@@ -114,14 +185,14 @@ def _print_metrics(design, evaluation, fmt: str) -> None:
 @click.option("--network", "-n", "network", type=click.Path(dir_okay=False),
               help="Network JSON (reference spelling); with --onnx_path, where to write the converted network.")
 @click.option("--onnx_path", "--onnx-path", "-onnx", "onnx_path", type=click.Path(dir_okay=False), help="ONNX model (reference spelling).")
-@click.option("--total-power", "--total_power", "-p", "total_power", type=float, required=True, help="Power budget in W.")
+@click.option("--total-power", "--total_power", "-p", "total_power", required=True, help="Power budget in W.")
 @click.option("--config", "--cfg", "-cfg", "config", type=click.Path(dir_okay=False), help="Hardware file (default: bundled reference table).")
 @click.option("--macro-setting", "--macro_setting", "-m", "macro_setting", type=MACRO_SETTINGS, default="specified", show_default=True)
 @click.option("--macro-reuse/--no-macro-reuse", "macro_reuse_flag", default=None, help="Inter-layer macro sharing (default on).")
 @click.option("--macro_reuse", "-r", "macro_reuse_text", help="Reference spelling: True or False.")
-@click.option("--seed", type=int, default=1, show_default=True)
-@click.option("--jobs", "-j", type=int, default=None, help="Worker processes (default: number of cores).")
-@click.option("--effort", type=float, default=1.0, show_default=True, help="Scales the SA/EA budgets.")
+@click.option("--seed", default="1", show_default=True)
+@click.option("--jobs", "-j", default=None, help="Worker processes (default: number of cores; never more than cores or tasks).")
+@click.option("--effort", default="1.0", show_default=True, help="Scales the SA/EA budgets.")
 @click.option("--ratios", help="RatioRram values: '0.1,0.2' or 'lo:hi:step' (default 0.1:0.4:0.05).")
 @click.option("--xbars", help="Crossbar sizes, e.g. '128,256,512'.")
 @click.option("--cell-resolutions", help="ReRAM cell resolutions, e.g. '1,2,4'.")
@@ -132,67 +203,85 @@ def _print_metrics(design, evaluation, fmt: str) -> None:
 @click.option("-o", "--output", "output", type=click.Path(), default=None,
               help="Output directory (default out/<model>); a .json path is taken as the reference's --output file.")
 @click.option("--pimcomp", type=click.Path(dir_okay=False), help="Also write the small PIMCOMP JSON here (reference spelling).")
+@click.option("--reference-quirks", is_flag=True, help=REFERENCE_QUIRKS_HELP)
 @click.option("--quiet", "-q", is_flag=True, help="No progress bar.")
 @reports_user_errors
 def synth_cmd(model, network, onnx_path, total_power, config, macro_setting, macro_reuse_flag, macro_reuse_text,
               seed, jobs, effort, ratios, xbars, cell_resolutions, dac_resolutions, reference_grid,
-              duplication, output, pimcomp, quiet) -> None:
+              duplication, output, pimcomp, reference_quirks, quiet) -> None:
     """Synthesize an accelerator for MODEL under a total power budget (paper Algorithm 1)."""
-    from pimsyn.backend.outputs import write_outputs
-    from pimsyn.dse.driver import synthesize
+    from pimsyn.backend.outputs import check_output_paths, write_outputs
+    from pimsyn.dse.driver import synthesize, worker_count
     from pimsyn.dse.result import SynthesisOptions
     from pimsyn.dse.space import DesignSpace, parse_values
+    from pimsyn.files import check_output_file, write_text_atomic
     from pimsyn.frontend import load_model
     from pimsyn.hw import load_hardware
 
-    source = model or onnx_path or network
-    if source is None:
-        raise PimsynError("give a MODEL (ONNX or network JSON), or --onnx_path / --network")
-    net = load_model(source)
-    if onnx_path and network and os.path.abspath(network) != os.path.abspath(onnx_path):
-        # The reference converts --onnx_path into the JSON at --network; do the same (never
-        # touching the ONNX file itself).
-        from pimsyn.frontend.network_json_export import write_network_json
-
-        write_network_json(net, network)
-    hw = load_hardware(config)
-    if total_power <= 0:
-        raise PimsynError(f"--total-power must be positive, got {total_power}")
+    # 1. Every option, before any work or any file written.
+    values = checked_options(total_power=total_power, seed=seed, jobs=jobs, effort=effort)
+    total_power, seed, jobs, effort = values.values()
     macro_reuse = True
     if macro_reuse_text is not None:
         macro_reuse = parse_bool(macro_reuse_text)
     if macro_reuse_flag is not None:
         macro_reuse = macro_reuse_flag
-
+    if reference_quirks:
+        check_reference_quirks_supported()
     space = DesignSpace.reference() if reference_grid else DesignSpace()
     if ratios:
-        space = _replace(space, rram_ratios=parse_values(ratios, float))
+        space = _replace(space, rram_ratios=parse_values(ratios, float, "ratios"))
     if xbars:
-        space = _replace(space, xbar_sizes=parse_values(xbars, int))
+        space = _replace(space, xbar_sizes=parse_values(xbars, int, "xbars"))
     if cell_resolutions:
-        space = _replace(space, cell_resolutions=parse_values(cell_resolutions, int))
+        space = _replace(space, cell_resolutions=parse_values(cell_resolutions, int, "cell-resolutions"))
     if dac_resolutions:
-        space = _replace(space, dac_resolutions=parse_values(dac_resolutions, int))
+        space = _replace(space, dac_resolutions=parse_values(dac_resolutions, int, "dac-resolutions"))
     space.validate()
-    if effort <= 0:
-        raise PimsynError(f"--effort must be positive, got {effort}")
-    if jobs is not None and jobs < 1:
-        raise PimsynError(f"--jobs must be >= 1, got {jobs}")
-
+    source = model or onnx_path or network
+    if source is None:
+        raise PimsynError("give a MODEL (ONNX or network JSON), or --onnx_path / --network")
+    convert_to = None
+    if onnx_path and network and os.path.abspath(network) != os.path.abspath(onnx_path):
+        # The reference converts --onnx_path into the JSON at --network; do the same (never
+        # touching the ONNX file itself).
+        convert_to = check_output_file(network, "--network file")
     accelerator_path = None
     if output and output.endswith(".json"):
         accelerator_path = Path(output)
-        outdir = accelerator_path.parent
-    else:
-        outdir = Path(output) if output else Path("out") / net.name
+    pimcomp_path = Path(pimcomp) if pimcomp else None
+    if output:  # the default out/<model> needs the model's name: checked once it is loaded
+        outdir = accelerator_path.parent if accelerator_path else Path(output)
+        check_output_paths(outdir, accelerator_path=accelerator_path, pimcomp_path=pimcomp_path)
+
+    # 2. Inputs (the model, the hardware file) and what depends on them, still before any work.
+    net = load_model(source)
+    if not output:
+        outdir = Path("out") / net.name
+        check_output_paths(outdir, pimcomp_path=pimcomp_path)
+    hw = load_hardware(config)
+    space.check_hardware(hw)
+    tasks = len(space.combinations())
+    workers = worker_count(jobs or os.cpu_count() or 1, tasks)
+    if jobs is not None and workers < jobs:
+        click.echo(f"note: --jobs {jobs} capped to {workers} worker(s) "
+                   f"({os.cpu_count() or 1} core(s), {tasks} task(s))", err=True)
+
+    # 3. The work; outputs are written at the end, atomically.
+    if convert_to is not None:
+        import json
+
+        from pimsyn.frontend.network_json_export import network_to_json
+
+        write_text_atomic(convert_to, json.dumps(network_to_json(net), indent=2) + "\n")
     options = SynthesisOptions(
         total_power_w=total_power, macro_setting=macro_setting, macro_reuse=macro_reuse, seed=seed,
-        jobs=jobs or os.cpu_count() or 1, effort=effort, space=space, duplication=duplication,
-        progress=not quiet,
+        jobs=workers, effort=effort, space=space, duplication=duplication,
+        progress=not quiet, reference_quirks=reference_quirks,
     )
     result = synthesize(net, hw, options)
     files = write_outputs(result, outdir, hw_config_path=config, accelerator_path=accelerator_path,
-                          pimcomp_path=Path(pimcomp) if pimcomp else None,
+                          pimcomp_path=pimcomp_path,
                           on_skip=lambda name, why: click.echo(f"note: {name} not written: {why}", err=True))
     click.echo(result.summary())
     click.echo(f"outputs in {outdir}/: " + ", ".join(sorted(p.name for p in files)))
@@ -217,9 +306,13 @@ EMIT_TARGETS = ["accelerator-json", "pimcomp", "pimcomp-config", "network-json",
 @reports_user_errors
 def emit_cmd(design_file: str, target: str, output: str | None) -> None:
     """Write one output file of a synthesized design, from its design.mlir alone."""
-    from pimsyn.backend.outputs import emit_text, write_text_atomic
+    from pimsyn.backend.outputs import emit_text
+    from pimsyn.files import check_output_file, check_text_file, write_text_atomic
     from pimsyn.ir.context import read_module
 
+    check_text_file(design_file, "design file")
+    if output:
+        check_output_file(output)
     text = emit_text(read_module(design_file), target)
     if output:
         write_text_atomic(Path(output), text)

@@ -13,6 +13,9 @@ Options are those of ``xdsl-opt`` (``--split-input-file``, ``--verify-diagnostic
 from __future__ import annotations
 
 import argparse
+import dataclasses
+import io
+import signal
 import sys
 from collections.abc import Sequence
 
@@ -25,6 +28,13 @@ from pimsyn.ir.errors import IRError
 from pimsyn.passes.registry import PASSES
 
 EXIT_BAD_INPUT = 2
+
+
+class _PendingOutput(io.StringIO):
+    """The -o text, kept in memory until the whole run succeeded (xDSL closes it)."""
+
+    def close(self) -> None:  # keep the text readable after xDSL's `finally: close()`
+        pass
 
 
 class PimsynOptMain(xDSLOptMain):
@@ -66,15 +76,51 @@ class PimsynOptMain(xDSLOptMain):
             self.args.passes = ""
         super().setup_pipeline()
 
+    def prepare_output(self):
+        """-o never writes in place: the output is collected in memory and written through
+        a temporary file renamed over OUT only when every chunk succeeded (`run`), so a
+        parse or pass failure leaves OUT as it was (even when OUT is the input file)."""
+        if self.args.output_file is None:
+            return sys.stdout
+        self._pending = _PendingOutput()
+        return self._pending
+
+    def run(self) -> None:
+        from pimsyn.files import check_output_file, write_text_atomic
+
+        self._pending = None
+        if self.args.output_file is not None:
+            check_output_file(self.args.output_file)
+        super().run()
+        if self._pending is not None:
+            write_text_atomic(self.args.output_file, self._pending.getvalue())
+
     def list_passes(self) -> str:
         lines = []
         for name, factory in sorted(self.available_passes.items()):
             try:
-                doc = (factory().__doc__ or "").strip().splitlines()
+                doc = [pass_description(factory())]
             except ImportError as err:  # a pass whose module is missing or broken
                 doc = [f"(unavailable: {err})"]
             lines.append(f"{name}: {doc[0] if doc else ''}")
         return "\n".join(lines) + "\n"
+
+
+def pass_description(cls: type) -> str:
+    """First line of the pass class's own docstring; a dataclass without one gets its
+    signature as __doc__, so then the first line of its module's docstring."""
+    doc = cls.__dict__.get("__doc__") or ""
+    if dataclasses.is_dataclass(cls) and doc.startswith(f"{cls.__name__}("):
+        doc = ""
+    if not doc.strip():
+        doc = sys.modules[cls.__module__].__doc__ or ""
+        first = doc.strip().splitlines()[0] if doc.strip() else ""
+        # module docstrings start "`name`: what it does"
+        if first.startswith("`") and "`: " in first:
+            first = first.split("`: ", 1)[1]
+            first = first[:1].upper() + first[1:]
+        return first
+    return doc.strip().splitlines()[0]
 
 
 def _error_line(err: BaseException) -> str:
@@ -84,6 +130,8 @@ def _error_line(err: BaseException) -> str:
         # "header / location / source / carets / message": keep location and message.
         lines = [line.strip() for line in str(err).splitlines() if line.strip()]
         return f"bad pass pipeline at {lines[1]}: {lines[-1]}" if len(lines) >= 4 else " ".join(lines)
+    if isinstance(err, UnicodeDecodeError):
+        return f"input is not a UTF-8 text file ({err.reason} at byte {err.start})"
     if isinstance(err, OSError):
         return f"{err.filename}: {err.strerror}" if err.filename else str(err)
     text = str(err).strip()
@@ -102,6 +150,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         sys.stdout.flush()
         print(f"pimsyn-opt: error: {_error_line(err)}", file=sys.stderr)
         return EXIT_BAD_INPUT
+    except KeyboardInterrupt:
+        print("pimsyn-opt: error: interrupted (SIGINT); no output was written", file=sys.stderr)
+        return 128 + signal.SIGINT
     return 0
 
 

@@ -23,9 +23,11 @@ def run(args):
 
 
 def test_evaluate_design_a_as_json_unified_and_specified():
-    # Spec 8.3: design A is 572.3071531441486 GOPS/W unified, 663.0168201154678 specified.
+    # Spec 8.3 (the reference's allocation): design A is 572.3071531441486 GOPS/W unified,
+    # 663.0168201154678 specified.
     for setting, expected in (("unified", 572.3071531441486), ("specified", 663.0168201154678)):
-        out = run(["evaluate", "--network", ALEXNET, *DESIGN_A, "--macro-setting", setting, "--format", "json"])
+        out = run(["evaluate", "--network", ALEXNET, *DESIGN_A, "--macro-setting", setting, "--format", "json",
+                   "--reference-quirks"])
         assert out.exit_code == 0, out.output
         metrics = json.loads(out.output)
         assert metrics["power_efficiency_gops_per_w"] == expected
@@ -35,11 +37,22 @@ def test_evaluate_design_a_as_json_unified_and_specified():
                                              "crossbar_dynamic", "memory_dynamic", "memory_static", "noc", "total"}
 
 
+def test_evaluate_design_a_within_the_budget_by_default():
+    """Without --reference-quirks the allocation fits the 49 W budget in both settings, at
+    a lower efficiency than the reference's over-budget allocation."""
+    for setting, reference in (("unified", 572.3071531441486), ("specified", 663.0168201154678)):
+        out = run(["evaluate", "--network", ALEXNET, *DESIGN_A, "--macro-setting", setting, "--format", "json"])
+        assert out.exit_code == 0, out.output
+        metrics = json.loads(out.output)
+        assert metrics["allocated_peak_power_w"] <= 49.0
+        assert 0 < metrics["power_efficiency_gops_per_w"] < reference
+
+
 def test_evaluate_reference_design_file_is_b_fresh():
     # The reference file's layer details are design B; evaluated fresh (no pool history) that
     # is B-fresh of spec 8.2: 522.8731691145955 GOPS/W unified.
     out = run(["evaluate", "--network", ALEXNET, "--design", REFERENCE, "--total-power", "49",
-               "--macro-setting", "unified", "--format", "json"])
+               "--macro-setting", "unified", "--format", "json", "--reference-quirks"])
     assert out.exit_code == 0, out.output
     assert json.loads(out.output)["power_efficiency_gops_per_w"] == 522.8731691145955
 

@@ -18,9 +18,9 @@ pim.dataflow {
 
 %d = pim.input "data" : tensor<1x3x8x8xi16>
 pim.dataflow {
-  %0 = pim.alu "data" gelu cnt 0 vec_width 4
+  %0 = pim.alu "data" softsign cnt 0 vec_width 4
 }
-// CHECK: pim.alu "data": unknown aluop 'gelu'
+// CHECK: pim.alu "data": unknown aluop 'softsign'
 
 // -----
 

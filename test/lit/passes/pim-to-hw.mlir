@@ -28,7 +28,7 @@
 // ADCs, 36 shift-adders, 1 adder) share Macro_0; the data path runs from the router's local
 // port through the scratchpad and the components back to the router (zero-extended to the
 // 64-bit flit).
-// CHECK-LABEL: hw.module @Macro_0(in %0 clk: i1, in %1 n_in: i64, in %2 e_in: i64, in %3 s_in: i64, in %4 w_in: i64, out n_out: i64, out e_out: i64, out s_out: i64, out w_out: i64) attributes {pim.crossbar_slots = 256 : i64, pim.crossbars_used = 256 : i64, pim.dac = 6912 : i64, pim.sh = 256 : i64, pim.adc = 283 : i64, pim.spm_kb = 64 : i64, pim.shiftadd = 36 : i64, pim.addition = 1 : i64, pim.pool = 0 : i64, pim.relu = 0 : i64, pim.sigmoid = 0 : i64, pim.eltwise = 0 : i64}
+// CHECK-LABEL: hw.module @Macro_0(in %0 clk: i1, in %1 n_in: i64, in %2 e_in: i64, in %3 s_in: i64, in %4 w_in: i64, out n_out: i64, out e_out: i64, out s_out: i64, out w_out: i64) attributes {pim.crossbar_slots = 256 : i64, pim.crossbars_used = 256 : i64, pim.dac = 6912 : i64, pim.sh = 256 : i64, pim.adc = 283 : i64, pim.spm_kb = 64 : i64, pim.shiftadd = 36 : i64, pim.addition = 1 : i64}
 // CHECK-NEXT:    %5, %6, %7, %8, %9 = hw.instance "router" @Router_f64(clk: %0: i1, n_in: %1: i64, e_in: %2: i64, s_in: %3: i64, w_in: %4: i64, l_in: %10: i64)
 // CHECK-NEXT:    %11 = hw.instance "scratchpad" @Scratchpad_64KB(clk: %0: i1, in: %9: i64) -> (out: i64)
 // CHECK-NEXT:    %12 = comb.extract %11 from 0 :  (i64) -> i1

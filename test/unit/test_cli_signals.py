@@ -1,0 +1,87 @@
+"""SIGTERM and SIGINT end a parallel `pimsyn synth` cleanly (issue "Nothing lost, nothing
+silently wrong", defect 6): the worker processes end with it (none is left orphaned), the
+exit code is non-zero, and the output folder holds no file presented as complete (outputs
+are only written at the end, through temporary files renamed into place)."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+ALEXNET = ROOT / "test" / "data" / "networks" / "alexnet.json"
+PIMSYN = Path(sys.executable).parent / "pimsyn"
+
+
+def _stat(pid: int) -> tuple[str, int] | None:
+    """(state, ppid) of a process, None when it is gone."""
+    try:
+        text = Path(f"/proc/{pid}/stat").read_text()
+    except OSError:
+        return None
+    fields = text[text.rindex(")") + 2:].split()
+    return fields[0], int(fields[1])
+
+
+def descendants(pid: int) -> set[int]:
+    """Every live process below `pid` (children, grandchildren, ...), from /proc."""
+    parents: dict[int, int] = {}
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            info = _stat(int(entry))
+            if info is not None and info[0] != "Z":
+                parents[int(entry)] = info[1]
+    found, frontier = set(), {pid}
+    while frontier:
+        frontier = {child for child, parent in parents.items() if parent in frontier} - found
+        found |= frontier
+    return found
+
+
+def alive(pid: int) -> bool:
+    info = _stat(pid)
+    return info is not None and info[0] != "Z"
+
+
+@pytest.mark.parametrize("signum", [signal.SIGTERM, signal.SIGINT])
+def test_signal_ends_synth_and_its_workers(tmp_path, signum):
+    outdir = tmp_path / "out"
+    proc = subprocess.Popen(
+        [str(PIMSYN), "synth", str(ALEXNET), "--total-power", "49", "--jobs", "2", "-o", str(outdir), "-q"],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+    )
+    try:
+        deadline = time.monotonic() + 120
+        workers: set[int] = set()
+        while time.monotonic() < deadline and proc.poll() is None:
+            workers = descendants(proc.pid)
+            if len(workers) >= 2:
+                break
+            time.sleep(0.1)
+        assert proc.poll() is None, "synth ended before its workers started"
+        assert len(workers) >= 2, f"expected 2 workers, saw {workers}"
+        time.sleep(0.5)  # let them get busy
+        workers |= descendants(proc.pid)
+        proc.send_signal(signum)
+        _, err = proc.communicate(timeout=60)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
+    assert proc.returncode != 0
+    assert proc.returncode == 128 + signum
+    assert "Traceback" not in err, err
+    error_lines = [line for line in err.splitlines() if line.startswith("error:")]
+    assert len(error_lines) == 1, err
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline and any(alive(pid) for pid in workers):
+        time.sleep(0.1)
+    assert not [pid for pid in workers if alive(pid)], "worker processes outlived synth"
+    leftovers = sorted(p.name for p in outdir.iterdir()) if outdir.exists() else []
+    assert leftovers == [], f"files left in the output folder: {leftovers}"
