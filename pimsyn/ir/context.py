@@ -5,7 +5,7 @@ from __future__ import annotations
 from xdsl.context import Context
 from xdsl.dialects.builtin import Builtin, ModuleOp
 from xdsl.parser import Parser
-from xdsl.utils.exceptions import DiagnosticException, ParseError
+from xdsl.utils.exceptions import DiagnosticException, ParseError, VerifyException
 
 from pimsyn.ir.dialect import PIM
 from pimsyn.ir.errors import IRParseError, IRVerifyError
@@ -37,16 +37,45 @@ def parse_module(text: str, name: str = "<input>", verify: bool = True) -> Modul
     except DiagnosticException as err:  # an attribute that failed its own verifier
         raise IRVerifyError(f"{name}: {str(err).splitlines()[0] if str(err) else type(err).__name__}") from None
     if verify:
-        verify_module(module)
+        verify_module(module, name if name != "<input>" else "")
     return module
 
 
-def verify_module(module: ModuleOp) -> None:
-    """Run the xDSL verifier; one-line :class:`IRVerifyError` on failure."""
+def verify_module(module: ModuleOp, name: str = "") -> None:
+    """Run the xDSL verifier; one-line :class:`IRVerifyError` on failure, naming the op
+    (and the attribute) that fails when xDSL's message does not."""
     try:
         module.verify()
     except DiagnosticException as err:
-        raise IRVerifyError(str(err).splitlines()[0] if str(err) else type(err).__name__) from None
+        first = str(err).splitlines()[0] if str(err) else type(err).__name__
+        if type(err) is VerifyException and not first.startswith("pim."):
+            first = locate_verify_error(module, err, name)  # raised without its op (IRDL)
+        raise IRVerifyError(first) from None
+
+
+def _op_label(op) -> str:
+    layer = op.properties.get("name") or op.properties.get("layer")
+    text = getattr(layer, "data", None)
+    return f'{op.name} "{text}"' if isinstance(text, str) else op.name
+
+
+def locate_verify_error(module: ModuleOp, err: Exception, name: str = "") -> str:
+    """`[file: ]op "layer": [attribute 'key': ]message` for a verifier error that came
+    without the op (e.g. an attribute of the wrong type, checked by IRDL)."""
+    message = str(err).splitlines()[0] if str(err) else type(err).__name__
+    prefix = f"{name}: " if name else ""
+    for op in module.walk():
+        if op is module:
+            continue
+        try:
+            op.verify(verify_nested_ops=False)
+        except (VerifyException, DiagnosticException):
+            keys = [key for key, attr in {**op.properties, **op.attributes}.items() if str(attr) in message]
+            where = f"attribute '{keys[0]}': " if keys else ""
+            return f"{prefix}{_op_label(op)}: {where}{message}"
+        except Exception:  # pragma: no cover - any other failure: keep the plain message
+            continue
+    return f"{prefix}{message}"
 
 
 def print_module(module: ModuleOp, generic: bool = False) -> str:

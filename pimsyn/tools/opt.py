@@ -19,7 +19,7 @@ import signal
 import sys
 from collections.abc import Sequence
 
-from xdsl.utils.exceptions import ArgSpecParseError, DiagnosticException, ParseError
+from xdsl.utils.exceptions import ArgSpecParseError, DiagnosticException, ParseError, VerifyException
 from xdsl.xdsl_opt_main import xDSLOptMain
 
 from pimsyn.errors import PimsynError
@@ -50,6 +50,21 @@ class PimsynOptMain(xDSLOptMain):
             from pimsyn.tools.universe import _pim_dialect
 
             self.ctx.register_dialect("pim", _pim_dialect)
+
+    def apply_passes(self, prog) -> None:
+        # Verify first so that an error xDSL reports without its op (an attribute of the
+        # wrong type) names the op and the attribute (`pimsyn.ir.context.verify_module`).
+        from pimsyn.ir.context import locate_verify_error
+
+        if not self.args.disable_verify:
+            try:
+                prog.verify()
+            except VerifyException as err:
+                first = str(err).splitlines()[0] if str(err) else ""
+                if type(err) is VerifyException and not first.startswith("pim."):
+                    raise DiagnosticException(locate_verify_error(prog, err, self.args.input_file or "")) from None
+                raise
+        super().apply_passes(prog)
 
     def register_all_targets(self) -> None:
         super().register_all_targets()
