@@ -189,7 +189,7 @@ def allocate_components(
 
 #: Bisection steps of `allocate_within_budget` (the power handed to the allocator is found
 #: to within avail / 2**BUDGET_STEPS).
-BUDGET_STEPS = 30
+BUDGET_STEPS = 20
 
 
 def allocated_peak_power_w(units: np.ndarray, table: ComponentTable, fixed_power_w: float) -> float:
