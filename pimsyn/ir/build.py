@@ -90,7 +90,12 @@ def network_to_module(net: Network, attributes: Mapping[str, Attribute] | None =
     values: list[SSAValue] = []
     ops: list[LayerOp] = []
     for node in net.nodes:
-        op = node_to_op(node, [values[i] for i in node.inputs])
+        operands = [values[i] for i in node.inputs]
+        if node.kind == "eltwise" and len(operands) == 1:
+            # x + x: a network names each provider once (the network JSON's provider list),
+            # the eltwise op takes its two operands (extract.py folds them back)
+            operands = operands * 2
+        op = node_to_op(node, operands)
         ops.append(op)
         values.append(op.results[0])
     return ModuleOp(ops, attributes=dict(attributes or {}), sym_name=StringAttr(net.name))

@@ -36,6 +36,8 @@ def module_to_network(module: ModuleOp, name: str | None = None) -> Network:
             if id(operand) not in index_of:
                 raise IRBuildError(f"layer '{op.layer}': an operand is not the result of an earlier layer op")
             inputs.append(index_of[id(operand)])
+        if op.kind == "eltwise" and len(set(inputs)) == 1:
+            inputs = inputs[:1]  # x + x: the network names its provider once (build.py)
         nodes.append(op_to_node(op, tuple(inputs)))
         index_of[id(op.results[0])] = len(nodes) - 1
     net_name = name or (module.sym_name.data if module.sym_name is not None else "network")

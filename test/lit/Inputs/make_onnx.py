@@ -50,6 +50,12 @@ def build(kind):
              helper.make_node("Conv", ["x", "w2"], ["b"], kernel_shape=[3, 3], pads=[1, 1, 1, 1]),
              helper.make_node("Concat", ["a", "b"], ["y"], axis=1)],
             [x], [vi("y", 1, 24, 16, 16)], [weight("w1", 8, 8, 1, 1), weight("w2", 16, 8, 3, 3)])
+    if kind == "same-operand-add":
+        # x + x: Add with one tensor twice.
+        return model(
+            [helper.make_node("Conv", ["x", "w"], ["c"], kernel_shape=[3, 3], pads=[1, 1, 1, 1]),
+             helper.make_node("Add", ["c", "c"], ["y"])],
+            [x], [vi("y", 1, 4, 16, 16)], [weight("w", 4, 8, 3, 3)])
     if kind == "unsupported":
         return model(
             [helper.make_node("Conv", ["x", "w"], ["c"], kernel_shape=[1, 1]),
