@@ -48,7 +48,7 @@ def write_text_atomic(path: Path | str, text: str) -> None:
     write_files_atomic({Path(path): text})
 
 
-def write_files_atomic(files: Mapping[Path, str] | Iterable[tuple[Path, str]]) -> list[Path]:
+def write_files_atomic(files: Mapping[Path, str | bytes] | Iterable[tuple[Path, str | bytes]]) -> list[Path]:
     """Write several files as one step: every text goes to a temporary file first, and the
     renames (fast, atomic each) happen only once all of them are complete. On any failure
     (or a signal) every temporary file is removed and no destination was touched, unless
@@ -65,7 +65,7 @@ def write_files_atomic(files: Mapping[Path, str] | Iterable[tuple[Path, str]]) -
             except OSError as err:
                 raise OutputPathError(f"output file '{path}' cannot be written ({err.strerror or err})") from None
             pending.append((tmp, path))
-            with os.fdopen(fd, "w") as fh:
+            with os.fdopen(fd, "wb" if isinstance(text, bytes) else "w") as fh:
                 fh.write(text)
         done: list[Path] = []
         while pending:

@@ -23,6 +23,8 @@ from pimsyn.backend.accelerator_json import accelerator_json_text
 from pimsyn.backend.design_view import read_design
 from pimsyn.backend.errors import BackendError
 from pimsyn.backend.netlist import netlist_json_text, verilog_text
+from pimsyn.backend.pimsim import pimsim_files, pimsim_program, program_sources
+from pimsyn.backend.pimsim_asm import program_to_asm
 from pimsyn.backend.pimcomp import pimcomp_config_json_text, pimcomp_json_text
 from pimsyn.backend.report import report_markdown, search_summary
 from pimsyn.errors import PimsynError
@@ -38,7 +40,11 @@ EMITTERS: dict[str, Callable] = {
     "report": report_markdown,
     "verilog": verilog_text,
     "netlist-json": netlist_json_text,
+    "pimsim-asm": lambda design, evaluation: pimsim_asm_text(design, evaluation),
 }
+#: Targets that are a directory of files (`pimsyn emit --target T -o DIR`, and a
+#: subdirectory of synth's output): target -> (subdirectory, files function).
+DIRECTORY_TARGETS: dict[str, tuple[str, Callable]] = {"pimsim": ("pimsim", pimsim_files)}
 TARGETS = tuple(EMITTERS)
 #: File name of each target in the output directory of `pimsyn synth`.
 FILE_NAMES = {
@@ -50,7 +56,34 @@ FILE_NAMES = {
     "report": "report.md",
     "verilog": "accelerator.v",
     "netlist-json": "netlist.json",
+    "pimsim-asm": "pimsim/program.s",
 }
+#: Targets `pimsyn synth` does not write (on request only, via `pimsyn emit`).
+ON_REQUEST = ("pimsim-asm",)
+#: Files of the directory targets.
+DIRECTORY_FILES = {"pimsim": ("program.json", "arch.json", "network.json")}
+
+
+def synth_file_names() -> list[str]:
+    """Every file `pimsyn synth` writes, relative to its output directory (a target this
+    installation cannot emit, `unavailable_targets`, included)."""
+    names = [FILE_NAMES[t] for t in ("mlir", *TARGETS) if t not in ON_REQUEST]
+    names += [f"{DIRECTORY_TARGETS[t][0]}/{name}" for t, files in DIRECTORY_FILES.items() for name in files]
+    return names
+
+
+def pimsim_asm_text(design, evaluation) -> str:
+    """The pimsim-nn program as a listing, one instruction a line with the IR op it comes
+    from as a comment (`pimsyn asm` assembles it back into the same program.json)."""
+    return program_to_asm(pimsim_program(design, evaluation), program_sources(design, evaluation))
+
+
+def emit_directory(module: ModuleOp, target: str, records=None) -> dict[str, str | bytes]:
+    """The files of a directory target (file name -> content)."""
+    if target not in DIRECTORY_TARGETS:
+        raise BackendError(f"unknown directory target '{target}' (expected one of {', '.join(DIRECTORY_TARGETS)})")
+    design, evaluation = records or read_design(module)
+    return DIRECTORY_TARGETS[target][1](design, evaluation)
 
 
 def unavailable_targets() -> dict[str, str]:
@@ -103,7 +136,15 @@ def write_outputs(result, outdir, *, hw_config_path=None, accelerator_path=None,
     }
     failures: list[tuple[Path, BaseException]] = []
     skipped = unavailable_targets()
+    for target, (subdir, _) in DIRECTORY_TARGETS.items():
+        try:
+            files = emit_directory(records[0].module, target, records)
+            staged.extend((outdir / subdir / name, content) for name, content in files.items())
+        except Exception as err:  # keep writing the other files; raised below
+            failures.append((outdir / subdir, err))
     for target in TARGETS:
+        if target in ON_REQUEST:
+            continue
         paths = destinations.get(target, [outdir / FILE_NAMES[target]])
         if target in skipped:
             if on_skip is not None:
@@ -127,7 +168,7 @@ def write_outputs(result, outdir, *, hw_config_path=None, accelerator_path=None,
 def check_output_paths(outdir, *, accelerator_path=None, pimcomp_path=None) -> None:
     """Check, before any work, that `write_outputs` can write every file it will write."""
     outdir = check_output_dir(outdir)
-    for name in FILE_NAMES.values():
+    for name in synth_file_names():
         check_output_file(outdir / name)
     if accelerator_path is not None:
         check_output_file(accelerator_path, "--output file")

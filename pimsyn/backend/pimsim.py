@@ -3,8 +3,8 @@
 pimsim-nn (github.com/wangxy-2000/pimsim-nn) runs ``ChipTest program.json arch.json``; this
 module writes, from design.mlir alone (docs/architecture.md, "Where new things go"), the
 three files it needs to simulate one inference (``sim_mode`` 1) of exactly the synthesized
-accelerator. The format rules followed are those of /work/shared/docs/pimsim-nn-format.md
-(Section 1); ``pimsyn.backend.pimsim_check`` checks them.
+accelerator. The format rules it follows are listed in docs/simulator.md ("Rules of the
+program format"); ``pimsyn.backend.pimsim_check`` checks them.
 
 Cores and array groups
     one pimsim core per ``pim.macro`` (core k = macro k). The conv/FC layers holding
@@ -463,7 +463,9 @@ def pimsim_network(design, evaluation) -> dict:
 
 def program_bytes(program: dict) -> bytes:
     """program.json's content: JSON, gzip-compressed (same file name) above 8 MB."""
-    text = json.dumps(program, separators=(",", ":")).encode()
+    from pimsyn.backend.pimsim_asm import program_json_text  # the one serialisation (`pimsyn asm` too)
+
+    text = program_json_text(program).encode()
     if len(text) > GZIP_ABOVE_BYTES:
         return gzip.compress(text, compresslevel=6, mtime=0)
     return text

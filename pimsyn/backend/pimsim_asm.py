@@ -1,6 +1,6 @@
 """A human-readable listing of pimsim-nn programs, and its parser (lark, `pimsim_asm.lark`).
 
-A pimsim-nn program (shared/docs/pimsim-nn-format.md, section 1) is one JSON object:
+A pimsim-nn program (docs/simulator.md, "Rules of the program format") is one JSON object:
 `{"config": {...}, "core0": [{instruction}, ...], ...}`. `program_to_asm` writes it as a
 listing, one statement per line, `asm_to_program` reads the listing back, and
 `program_json_text` is THE serialisation of program.json, so that

@@ -6,6 +6,7 @@
     pimsyn evaluate ...                 metrics of one design point, no search
     pimsyn synth MODEL --total-power W  design-space exploration -> OUTDIR
     pimsyn emit DESIGN.mlir --target T  one output file from a synthesized design
+    pimsyn asm prog.s -o program.json   a pimsim-nn listing back into its program
 """
 
 from __future__ import annotations
@@ -74,6 +75,24 @@ def export_cmd(ir_file: str, network_json: bool, output: str | None) -> None:
         check_output_file(output)
     net = module_to_network(read_module(ir_file))
     text = json.dumps(network_to_json(net), indent=4, allow_nan=False) + "\n"
+    if output:
+        write_text_atomic(output, text)
+    else:
+        click.echo(text, nl=False)
+
+
+@main.command("asm")
+@click.argument("listing", type=click.Path(dir_okay=False))
+@click.option("-o", "--output", type=click.Path(dir_okay=False), help="Write program.json here (default stdout).")
+@reports_user_errors
+def asm_cmd(listing: str, output: str | None) -> None:
+    """Assemble a pimsim-nn listing (pimsyn emit --target pimsim-asm) into program.json."""
+    from pimsyn.backend.pimsim_asm import asm_to_program, program_json_text
+    from pimsyn.files import check_output_file, read_text, write_text_atomic
+
+    if output:
+        check_output_file(output)
+    text = program_json_text(asm_to_program(read_text(listing, "listing"), listing))
     if output:
         write_text_atomic(output, text)
     else:

@@ -296,13 +296,14 @@ def _replace(space, **changes):
 # --------------------------------------------------------------------------------------
 # pimsyn emit
 # --------------------------------------------------------------------------------------
-EMIT_TARGETS = ["accelerator-json", "pimcomp", "pimcomp-config", "network-json", "report", "verilog", "netlist-json"]
+EMIT_TARGETS = ["accelerator-json", "pimcomp", "pimcomp-config", "network-json", "report", "verilog", "netlist-json",
+                "pimsim-asm", "pimsim"]
 
 
 @click.command("emit")
 @click.argument("design_file", type=click.Path(dir_okay=False))
 @click.option("--target", "-t", type=click.Choice(EMIT_TARGETS), required=True)
-@click.option("-o", "--output", type=click.Path(dir_okay=False), help="Write here (default stdout).")
+@click.option("-o", "--output", type=click.Path(), help="Write here (default stdout; a directory for --target pimsim).")
 @reports_user_errors
 def emit_cmd(design_file: str, target: str, output: str | None) -> None:
     """Write one output file of a synthesized design, from its design.mlir alone."""
@@ -311,6 +312,17 @@ def emit_cmd(design_file: str, target: str, output: str | None) -> None:
     from pimsyn.ir.context import read_module
 
     check_text_file(design_file, "design file")
+    if target == "pimsim":  # a directory: program.json, arch.json, network.json
+        from pimsyn.backend.outputs import emit_directory
+        from pimsyn.files import check_output_dir, write_files_atomic
+
+        if not output:
+            raise PimsynError("--target pimsim writes a directory: give it with -o DIR")
+        directory = check_output_dir(output)
+        files = emit_directory(read_module(design_file), target)
+        written = write_files_atomic([(directory / name, content) for name, content in files.items()])
+        click.echo(f"wrote {', '.join(str(path) for path in written)}")
+        return
     if output:
         check_output_file(output)
     text = emit_text(read_module(design_file), target)
