@@ -363,6 +363,14 @@ def program_sources(design, evaluation) -> dict[str, list[str]]:
 # arch.json and network.json
 
 
+#: Period (ns) of pimsim-nn's matrix unit, scratchpad and NoC: one cycle of the
+#: components' own timing (our ADC/DAC/memory latencies are of this order), see pimsim_arch.
+UNIT_NS = 1.0
+#: sim_time = this many times our latency (pimsim-nn's instruction-level timing serialises
+#: more than our analytical schedule, docs/simulator.md).
+SIM_TIME_FACTOR = 100.0
+
+
 def _cycles(latency_ns: float, period_ns: float) -> int:
     return max(1, math.ceil(latency_ns / period_ns - 1e-9))
 
@@ -378,6 +386,11 @@ def pimsim_arch(design, evaluation) -> dict:
     layout = _Layout(design, evaluation)
     hw = design.hw
     period = float(evaluation.clock_ns)
+    # The matrix unit and the scratchpad run on the components' own latencies, not on our
+    # pipeline clock (one ADC conversion is ~1 ns, the clock ~100 ns): their periods are
+    # UNIT_NS and their latencies in those units (pimsim-nn then serialises conversions as
+    # our allocation does, spec 5.8-5.9).
+    unit = UNIT_NS
     config = default_pimcomp_config()
     chip = config.setdefault("chip_config", {})
     core = chip.setdefault("core_config", {})
@@ -390,30 +403,30 @@ def pimsim_arch(design, evaluation) -> dict:
     total_adcs = sum(m.count("adc") for m in layout.macros)
     shiftadd = hw.alu.get("SHIFTADD")
     matrix.update({
-        "period": period, "pipeline_mode": True,
+        "period": unit, "pipeline_mode": True,
         "xbar_size": [design.xbar_size, design.xbar_size], "cell_precision": design.cell_res,
         "xbar_array_count": max(m.count("size") for m in layout.macros),
         "dac_resolution": design.dac_res,
         "dac_count": max(1, min(design.xbar_size, _ceil(total_dacs, total_xbars))),
-        "dac_latency_cycle": _cycles(dac.latency_ns, period), "dac_dynamic_power": _mw(dac.dynamic_power_w),
+        "dac_latency_cycle": _cycles(dac.latency_ns, unit), "dac_dynamic_power": _mw(dac.dynamic_power_w),
         "xbar_latency": xbar.latency_ns, "xbar_read_power": _mw(xbar.dynamic_power_w),
         "sample_hold_latency_cycle": 1,
         "adc_resolution": design.adc_res,
         "adc_count": max(1, min(design.xbar_size, _ceil(total_adcs, total_xbars))),
-        "adc_latency_cycle": _cycles(adc.latency_ns, period), "adc_dynamic_power": _mw(adc.dynamic_power_w),
+        "adc_latency_cycle": _cycles(adc.latency_ns, unit), "adc_dynamic_power": _mw(adc.dynamic_power_w),
         "adc_static_power": _mw(adc.static_power_w),
     })
     if shiftadd is not None:
-        matrix["shift_adder_latency_cycle"] = _cycles(shiftadd.latency_ns, period)
+        matrix["shift_adder_latency_cycle"] = _cycles(shiftadd.latency_ns, unit)
         matrix["shift_adder_dynamic_power"] = _mw(shiftadd.dynamic_power_w)
     spm_kb = max(m.count("spm_kb") for m in layout.macros)
     memory = hw.memories.get(spm_kb) or next((m for kb, m in sorted(hw.memories.items()) if kb >= spm_kb), None)
     local = core.setdefault("local_memory_config", {})
     beat = max(1, hw.memory_bw_bits // 8)
     if memory is not None:
-        local.update({"data_width": beat, "period": period,
-                      "read_latency_cycle": _cycles(memory.read_latency_ns, period),
-                      "write_latency_cycle": _cycles(memory.write_latency_ns, period),
+        local.update({"data_width": beat, "period": unit,
+                      "read_latency_cycle": _cycles(memory.read_latency_ns, unit),
+                      "write_latency_cycle": _cycles(memory.write_latency_ns, unit),
                       "read_dynamic_energy": memory.read_energy_nj * 1e3,
                       "write_dynamic_energy": memory.write_energy_nj * 1e3,
                       "static_power": _mw(memory.leak_power_w)})
@@ -435,16 +448,21 @@ def pimsim_arch(design, evaluation) -> dict:
 
 
 def _sim_time_ms(latency_ms: float) -> float:
-    """Just above our latency: +10 % and at least 1 us more, 3 significant digits."""
-    value = max(latency_ms * 1.1, latency_ms + 1e-3)
+    """pimsim-nn always simulates sim_time (about 0.2 s of wall time per simulated ms) and
+    reports latency 0 when a core has not finished by then: SIM_TIME_FACTOR x our latency,
+    at least 1 ms, 3 significant digits."""
+    value = max(latency_ms * SIM_TIME_FACTOR, 1.0)
     digits = 2 - int(math.floor(math.log10(value)))
     return math.ceil(value * 10 ** digits) / 10 ** digits
 
 
 def pimsim_network(design, evaluation) -> dict:
-    """pimsim-nn's NoC file: per (src, dst) core ns and pJ per flit of our XY-hop NoC model."""
+    """pimsim-nn's NoC file: per (src, dst) core ns and pJ per flit of our NoC model. Spec
+    5.5 counts a transfer as hops + flits NoC cycles of UNIT_NS; pimsim-nn charges
+    flits x (per-flit latency), so a flit costs one NoC cycle and the hop term (small
+    against the flits of a block) is left out; the energy charges every hop."""
     layout = _Layout(design, evaluation)
-    cycle = float(evaluation.clock_ns)
+    cycle = UNIT_NS
     pj_per_hop = design.hw.noc_power_w * cycle * 1e3  # W x ns = nJ
     latency: dict[str, dict[str, float]] = {}
     energy: dict[str, dict[str, float]] = {}
@@ -455,7 +473,7 @@ def pimsim_network(design, evaluation) -> dict:
             if a == b:
                 continue
             hops = abs(ra - rb) + abs(ca - cb)
-            lat_row[str(b)] = hops * cycle
+            lat_row[str(b)] = cycle
             en_row[str(b)] = hops * pj_per_hop
         latency[str(a)], energy[str(a)] = lat_row, en_row
     return {"latency": latency, "energy": energy}
