@@ -90,20 +90,27 @@ def worker_count(jobs: int, tasks: int) -> int:
 
 def stop_workers(pool: ProcessPoolExecutor) -> None:
     """End every worker of `pool` now (after an error or a signal): cancel the queued tasks,
-    terminate the processes and reap them, so none is left orphaned."""
+    terminate the processes and reap them, so none is left orphaned. A worker that is
+    still alive after SIGTERM (e.g. one that was forking) gets SIGKILL."""
     processes = list((getattr(pool, "_processes", None) or {}).values())
     pool.shutdown(wait=False, cancel_futures=True)
+    processes += [p for p in (getattr(pool, "_processes", None) or {}).values() if p not in processes]
     for process in processes:
         try:
             process.terminate()
         except (OSError, ValueError, AttributeError):
             pass
+    deadline = time.monotonic() + 5
     for process in processes:
         try:
-            process.join(timeout=5)
+            process.join(timeout=max(0.0, deadline - time.monotonic()))
+        except (OSError, ValueError, AttributeError, AssertionError):
+            pass
+    for process in processes:
+        try:
             if process.is_alive():
                 process.kill()
-                process.join(timeout=5)
+                process.join(timeout=10)
         except (OSError, ValueError, AttributeError, AssertionError):
             pass
 
