@@ -10,6 +10,7 @@ is reported in one line before a long search, not after it.
 from __future__ import annotations
 
 import os
+import sys
 import tempfile
 from collections.abc import Iterable, Mapping
 from pathlib import Path
@@ -46,6 +47,15 @@ def write_text_atomic(path: Path | str, text: str) -> None:
     """Write `text` to `path` through a temporary file in the same folder and a rename, so
     a reader never sees a half-written file and a failure leaves the old file intact."""
     write_files_atomic({Path(path): text})
+
+
+def write_or_print(text: str, output: Path | str | None) -> None:
+    """`text` to the -o file of a command (atomically), or to stdout without one."""
+    if output:
+        write_text_atomic(output, text)
+    else:
+        sys.stdout.write(text)
+        sys.stdout.flush()
 
 
 def write_files_atomic(files: Mapping[Path, str | bytes] | Iterable[tuple[Path, str | bytes]]) -> list[Path]:

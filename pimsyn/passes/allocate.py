@@ -16,7 +16,7 @@ from xdsl.dialects.builtin import ModuleOp
 from xdsl.passes import ModulePass
 from xdsl.utils.exceptions import PassFailedException
 
-from pimsyn.passes.design_state import design_from_module, write_allocation
+from pimsyn.passes.design_state import evaluate_module, write_allocation
 
 
 @dataclass(frozen=True)
@@ -31,7 +31,7 @@ class AllocatePass(ModulePass):
 
         if self.reference_quirks:
             set_reference_quirks(op, True)
-        evaluation = design_from_module(op, self.config, self.name).evaluate()
+        _, evaluation = evaluate_module(op, self.config, self.name)
         if not evaluation.feasible:
             raise PassFailedException(f"allocate: infeasible design: {evaluation.reason}")
         write_allocation(op, evaluation)

@@ -30,7 +30,7 @@ from pimsyn.ir.extract import module_to_network
 from pimsyn.ir.syntax import int_arrays_attr, int_attr, ints_attr
 from pimsyn.ir.types import TokenType
 from pimsyn.passes.design_state import (
-    conv_duplication, design_from_module, hardware_for, has_partition, require_hw,
+    conv_duplication, evaluate_module, hardware_for, has_partition, require_hw,
 )
 
 _ALU_OPS = {"SHIFTADD": "shiftadd", "ADDITION": "add", "POOL": "pool", "RELU": "relu",
@@ -67,7 +67,7 @@ def rebuild_dataflow(module: ModuleOp, config: str = "", *, evaluation=None, end
     layers = None
     if has_partition(module):
         if evaluation is None:
-            evaluation = design_from_module(module, config, "build-deps").evaluate()
+            _, evaluation = evaluate_module(module, config, "build-deps")
         layers = {layer.name: layer for layer in evaluation.layers}
     old = ir_design.dataflow_region(module)
     if old is not None:

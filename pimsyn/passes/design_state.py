@@ -116,6 +116,23 @@ def design_from_module(module: ModuleOp, config: str | None = None, pass_name: s
     )
 
 
+#: The last evaluation of `evaluate_module`: (module id, Design, Evaluation).
+_LAST_EVALUATION: list = []
+
+
+def evaluate_module(module: ModuleOp, config: str | None = None, pass_name: str = "pimsyn"):
+    """(Design, Evaluation) of the module's design. The passes that derive a design
+    (build-deps, allocate, place, schedule, evaluate) each need the same evaluation, so the
+    last one is kept and reused while the module describes an equal Design (same network,
+    hardware and decisions); any change of a decision evaluates anew."""
+    design = design_from_module(module, config, pass_name)
+    if _LAST_EVALUATION and _LAST_EVALUATION[0] == id(module) and _LAST_EVALUATION[1] == design:
+        return design, _LAST_EVALUATION[2]
+    evaluation = design.evaluate()
+    _LAST_EVALUATION[:] = [id(module), design, evaluation]
+    return design, evaluation
+
+
 def write_duplication(module: ModuleOp, cnet, state) -> None:
     """dup and blocks on every cost layer (conv, fc, pool, eltwise)."""
     by_name = ir_design.layer_op_by_name(module)

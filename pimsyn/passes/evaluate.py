@@ -14,7 +14,7 @@ from xdsl.dialects.builtin import ModuleOp
 from xdsl.passes import ModulePass
 from xdsl.utils.exceptions import PassFailedException
 
-from pimsyn.passes.design_state import design_from_module, write_metrics
+from pimsyn.passes.design_state import evaluate_module, write_metrics
 
 
 @dataclass(frozen=True)
@@ -24,8 +24,7 @@ class EvaluatePass(ModulePass):
     config: str = ""
 
     def apply(self, ctx: Context, op: ModuleOp) -> None:
-        design = design_from_module(op, self.config, self.name)
-        evaluation = design.evaluate()
+        design, evaluation = evaluate_module(op, self.config, self.name)
         write_metrics(op, design, evaluation)
         if not evaluation.feasible:
             raise PassFailedException(f"evaluate: infeasible design: {evaluation.reason}")

@@ -109,6 +109,21 @@ class NetlistBuilder:
             self._add(leaf.name, module)
         return leaf.name
 
+    def router(self, flit: int) -> str:
+        """The router shell: five flit-wide inputs and outputs (N, E, S, W, local)."""
+        name = f"Router_f{flit}"
+        if name not in self.modules:
+            ports = (*DIRECTIONS, "l")
+            block = Block(arg_types=[IntegerType(1)] + [IntegerType(flit)] * len(ports))
+            zero = hw.ConstantOp(0, IntegerType(flit))
+            block.add_ops([zero, hw.OutputOp([zero.result] * len(ports))])
+            module = hw.HWModuleOp(StringAttr(name), _module_type([("clk", 1)] + [(f"{p}_in", flit) for p in ports],
+                                                                   [(f"{p}_out", flit) for p in ports]), Region(block))
+            module.attributes["pim.component"] = StringAttr("router")
+            module.attributes.update(_int_attrs({"flit_bits": flit}))
+            self._add(name, module)
+        return name
+
     def array(self, leaf: Leaf, count: int) -> str:
         """A module holding `count` copies of `leaf` (binary tree), or the leaf itself."""
         if count == 1:
@@ -162,9 +177,7 @@ def _macro_module(builder: NetlistBuilder, name: str, macro, widths: dict[str, i
     outs = [(f"{d}_out", flit) for d in DIRECTIONS]
     block = Block(arg_types=[IntegerType(w) for _, w in ins])
     clk = block.args[0]
-    router_name = builder.leaf(Leaf(f"Router_f{flit}", "router", flit, flit, (("flit_bits", flit),)))
-    router = _router_module(builder, router_name, flit)
-    del router
+    router_name = builder.router(flit)
     spm_kb = macro.count("spm_kb")
     spm = builder.leaf(Leaf(f"Scratchpad_{spm_kb}KB", "scratchpad", flit, flit, (("capacity_kb", spm_kb),)))
     stages = [
@@ -208,22 +221,6 @@ def _macro_module(builder: NetlistBuilder, name: str, macro, widths: dict[str, i
     return module
 
 
-def _router_module(builder: NetlistBuilder, name: str, flit: int) -> hw.HWModuleOp:
-    """The router shell: five flit-wide inputs and outputs (N, E, S, W, local)."""
-    module = builder.modules[name]
-    if len(module.body.block.args) == 2:  # replace the generic leaf shell by the 5-port one
-        ports = (*DIRECTIONS, "l")
-        block = Block(arg_types=[IntegerType(1)] + [IntegerType(flit)] * len(ports))
-        zero = hw.ConstantOp(0, IntegerType(flit))
-        block.add_ops([zero, hw.OutputOp([zero.result] * len(ports))])
-        new = hw.HWModuleOp(StringAttr(name), _module_type([("clk", 1)] + [(f"{p}_in", flit) for p in ports],
-                                                            [(f"{p}_out", flit) for p in ports]), Region(block))
-        new.attributes.update(module.attributes)
-        builder.modules[name] = new
-        module = new
-    return module
-
-
 def verilog_name(text: str) -> str:
     name = re.sub(r"[^A-Za-z0-9_]", "_", text)
     return name if re.match(r"[A-Za-z_]", name) else f"m_{name}"
@@ -238,9 +235,12 @@ def lower_to_hw(module: ModuleOp) -> list[hw.HWModuleOp]:
     hw_attr = ir_design.get_hw(module)
     if chip is None or hw_attr is None:
         raise PassFailedException("pim-to-hw: the module has no physical design (pim.chip); run 'place' first")
-    from pimsyn.passes.design_state import hardware_for
+    from pimsyn.ir.hw_table import HwTableAttr
 
-    flit = int(hardware_for(module).noc_bw_bits)
+    table = module.attributes.get("pim.hardware")
+    if not isinstance(table, HwTableAttr):
+        raise PassFailedException("pim-to-hw: the module has no hardware table (pim.hardware); run 'duplicate' first")
+    flit = int(table.hardware().noc_bw_bits)  # read only: a backend never changes the design
     widths = {"flit": flit, "data": hw_attr.data_res, "dac_res": hw_attr.dac_res, "adc_res": hw_attr.adc_res,
               "xbar": hw_attr.xbar, "cell_res": hw_attr.cell_res}
     builder = NetlistBuilder()

@@ -46,10 +46,9 @@ class PlacePass(ModulePass):
     config: str = ""
 
     def apply(self, ctx: Context, op: ModuleOp) -> None:
-        from pimsyn.passes.design_state import design_from_module
+        from pimsyn.passes.design_state import evaluate_module
 
-        design = design_from_module(op, self.config, self.name)
-        evaluation = design.evaluate()
+        design, evaluation = evaluate_module(op, self.config, self.name)
         if not evaluation.feasible:
             raise PassFailedException(f"place: infeasible design: {evaluation.reason}")
         write_placement(op, design, evaluation)
@@ -81,7 +80,7 @@ def home_macros(evaluation) -> dict[str, list[int]]:
     return homes
 
 
-def _per_macro_units(design, evaluation, layer) -> dict[str, int]:
+def _per_macro_units(layer) -> dict[str, int]:
     """Units on each home macro of a conv/FC layer: spec 6 per-macro counts plus its DACs."""
     units = {}
     dacs = int(layer.alloc.get("DAC", 0))
@@ -111,7 +110,7 @@ def write_placement(module: ModuleOp, design, evaluation) -> None:
         if layer.kind in WEIGHT_KINDS:
             ids = homes[layer.name]
             xbars = spread(layer.crossbars, len(ids))
-            units = _per_macro_units(design, evaluation, layer)
+            units = _per_macro_units(layer)
             size = int(evaluation.unified_macro_size) if unified else int(layer.macro_size)
             for macro, x in zip(ids, xbars):
                 macro_layers[macro] = [layer.name] + ([layer.partner] if layer.partner else [])

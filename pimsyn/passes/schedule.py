@@ -30,14 +30,14 @@ class SchedulePass(ModulePass):
     config: str = ""
 
     def apply(self, ctx: Context, op: ModuleOp) -> None:
-        from pimsyn.passes.design_state import design_from_module
+        from pimsyn.passes.design_state import evaluate_module
 
         from pimsyn.ir.physical import chip_of
 
         region = ir_design.dataflow_region(op)
         if region is None or region.is_unrolled or chip_of(op) is None:
             raise PassFailedException("schedule: the module is not placed (no pim.chip and compact pim.dataflow); run 'place' first")
-        evaluation = design_from_module(op, self.config, self.name).evaluate()
+        _, evaluation = evaluate_module(op, self.config, self.name)
         if not evaluation.feasible:
             raise PassFailedException(f"schedule: infeasible design: {evaluation.reason}")
         write_schedule(region, evaluation)

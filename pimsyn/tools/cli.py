@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import click
 
+from pimsyn.files import write_or_print
 from pimsyn.tools.errors import OneLineErrorsGroup, reports_user_errors
 from pimsyn.tools.commands import emit_cmd, evaluate_cmd, synth_cmd
 
@@ -41,18 +42,14 @@ def layers_cmd(model: str) -> None:
 @reports_user_errors
 def import_cmd(model: str, output: str | None) -> None:
     """Lower MODEL (ONNX or network JSON) into the layer-level pim dialect."""
-    from pimsyn.files import check_output_file, write_text_atomic
+    from pimsyn.files import check_output_file
     from pimsyn.frontend import load_model
     from pimsyn.ir.build import network_to_module
     from pimsyn.ir.context import print_module as module_text
 
     if output:
         check_output_file(output)
-    text = module_text(network_to_module(load_model(model)))
-    if output:
-        write_text_atomic(output, text)
-    else:
-        click.echo(text, nl=False)
+    write_or_print(module_text(network_to_module(load_model(model))), output)
 
 
 @main.command("export")
@@ -65,7 +62,7 @@ def export_cmd(ir_file: str, network_json: bool, output: str | None) -> None:
     """Export the network of a pim IR file as PIMCOMP network JSON."""
     import json
 
-    from pimsyn.files import check_output_file, check_text_file, write_text_atomic
+    from pimsyn.files import check_output_file, check_text_file
     from pimsyn.frontend.network_json_export import network_to_json
     from pimsyn.ir.extract import module_to_network
     from pimsyn.ir.context import read_module
@@ -74,11 +71,7 @@ def export_cmd(ir_file: str, network_json: bool, output: str | None) -> None:
     if output:
         check_output_file(output)
     net = module_to_network(read_module(ir_file))
-    text = json.dumps(network_to_json(net), indent=4, allow_nan=False) + "\n"
-    if output:
-        write_text_atomic(output, text)
-    else:
-        click.echo(text, nl=False)
+    write_or_print(json.dumps(network_to_json(net), indent=4, allow_nan=False) + "\n", output)
 
 
 @main.command("asm")
@@ -88,15 +81,11 @@ def export_cmd(ir_file: str, network_json: bool, output: str | None) -> None:
 def asm_cmd(listing: str, output: str | None) -> None:
     """Assemble a pimsim-nn listing (pimsyn emit --target pimsim-asm) into program.json."""
     from pimsyn.backend.pimsim_asm import asm_to_program, program_json_text
-    from pimsyn.files import check_output_file, read_text, write_text_atomic
+    from pimsyn.files import check_output_file, read_text
 
     if output:
         check_output_file(output)
-    text = program_json_text(asm_to_program(read_text(listing, "listing"), listing))
-    if output:
-        write_text_atomic(output, text)
-    else:
-        click.echo(text, nl=False)
+    write_or_print(program_json_text(asm_to_program(read_text(listing, "listing"), listing)), output)
 
 
 main.add_command(evaluate_cmd)

@@ -308,7 +308,7 @@ EMIT_TARGETS = ["accelerator-json", "pimcomp", "pimcomp-config", "network-json",
 def emit_cmd(design_file: str, target: str, output: str | None) -> None:
     """Write one output file of a synthesized design, from its design.mlir alone."""
     from pimsyn.backend.outputs import emit_text
-    from pimsyn.files import check_output_file, check_text_file, write_text_atomic
+    from pimsyn.files import check_output_file, check_text_file, write_or_print
     from pimsyn.ir.context import read_module
 
     check_text_file(design_file, "design file")
@@ -325,8 +325,4 @@ def emit_cmd(design_file: str, target: str, output: str | None) -> None:
         return
     if output:
         check_output_file(output)
-    text = emit_text(read_module(design_file), target)
-    if output:
-        write_text_atomic(Path(output), text)
-    else:
-        click.echo(text, nl=False)
+    write_or_print(emit_text(read_module(design_file), target), output)
