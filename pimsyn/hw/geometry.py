@@ -85,7 +85,9 @@ def parent_blocks(consumer: MapGeometry, producer: MapGeometry, blocks: np.ndarr
         ph, pw = consumer.pad0
         src_row = np.minimum(producer.rows, (row - 1) * sh + kh - ph)
         src_col = np.minimum(producer.cols, (col - 1) * sw + kw - pw)
-        dep = _ceil_div((src_row - 1) * producer.cols + src_col, producer.dup)
+        # a window that lies wholly in the top/left padding (pad >= kernel) reads no producer
+        # pixel: it waits for the first block (found by the network JSON property test)
+        dep = np.maximum(1, _ceil_div((src_row - 1) * producer.cols + src_col, producer.dup))
     elif consumer.kind == "eltwise" and producer.pixels == 1 < consumer.pixels:
         dep = np.full_like(blocks, producer.blocks)  # a per-channel gate (squeeze-excite): all of it
     elif consumer.kind == "eltwise":

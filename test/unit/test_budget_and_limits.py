@@ -87,3 +87,24 @@ def test_synth_refuses_a_network_too_large_for_the_machine(tmp_path):
     lines = [line for line in result.output.splitlines() if line.strip()]
     assert len(lines) == 1 and "layer 'conv' has 256,000,000 computation blocks" in lines[0]
     assert not (tmp_path / "out" / "design.mlir").exists()
+
+
+def test_a_window_wholly_in_the_padding_waits_for_the_first_block(tmp_path):
+    """A 1x1 conv with padding 1 after a conv: its corner windows read no producer pixel
+    (found by the network JSON property test: the schedule raised on block -1)."""
+    from pimsyn.frontend.network_json_export import network_to_json
+
+    net = Network(name="padded", nodes=(
+        Node(name="x", kind="input", inputs=(), shape=(1, 4, 4, 4)),
+        Node(name="n0", kind="conv", inputs=(0,), shape=(1, 4, 4, 4), kernel=(3, 3), pads=(1, 1, 1, 1),
+             in_channels=4, out_channels=4),
+        Node(name="n1", kind="conv", inputs=(1,), shape=(1, 4, 6, 6), kernel=(1, 1), pads=(1, 1, 1, 1),
+             in_channels=4, out_channels=4),
+    ))
+    path = tmp_path / "padded.json"
+    path.write_text(json.dumps(network_to_json(net)))
+    result = CliRunner().invoke(main, ["synth", str(path), "--total-power", "50", "--ratios", "0.3", "--xbars", "128",
+                                       "--cell-resolutions", "2", "--dac-resolutions", "1", "--effort", "0.02",
+                                       "--jobs", "1", "-q", "-o", str(tmp_path / "out")])
+    assert result.exit_code == 0, result.output
+    assert (tmp_path / "out" / "design.mlir").exists()
