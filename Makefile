@@ -19,6 +19,11 @@ $(STAMP): pyproject.toml
 	  echo "* SKIPPED: CIRCT's Python bindings (pip package circt) do not install here:  *"; \
 	  echo "* the verilog target and its tests are unavailable on this platform.        *"; \
 	  echo "*****************************************************************************"; }
+	@$(BIN)/pip install --quiet --disable-pip-version-check -e '.[fast]' || { \
+	  echo "*****************************************************************************"; \
+	  echo "* SKIPPED: numba does not install here: the simulator kernels (pimsyn sim)   *"; \
+	  echo "* run as plain Python instead (same results, about 100x slower).            *"; \
+	  echo "*****************************************************************************"; }
 	touch $(STAMP)
 
 demo: $(STAMP)

@@ -7,6 +7,7 @@
     pimsyn synth MODEL --total-power W  design-space exploration -> OUTDIR
     pimsyn emit DESIGN.mlir --target T  one output file from a synthesized design
     pimsyn asm prog.s -o program.json   a pimsim-nn listing back into its program
+    pimsyn sim DESIGN.mlir              simulate a design event by event
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ import click
 from pimsyn.files import write_or_print
 from pimsyn.tools.errors import OneLineErrorsGroup, reports_user_errors
 from pimsyn.tools.commands import emit_cmd, evaluate_cmd, synth_cmd
+from pimsyn.tools.sim_cmd import sim_cmd
 
 
 @click.group(cls=OneLineErrorsGroup, context_settings={"help_option_names": ["-h", "--help"]})
@@ -91,3 +93,4 @@ def asm_cmd(listing: str, output: str | None) -> None:
 main.add_command(evaluate_cmd)
 main.add_command(synth_cmd)
 main.add_command(emit_cmd)
+main.add_command(sim_cmd)

@@ -21,7 +21,7 @@ LAYERS = {
     "frontend": 2, "ir": 2, "hw": 2, "search": 2,
     "passes": 3,
     "dse": 4,
-    "backend": 5,
+    "backend": 5, "sim": 5,
     "tools": 6,
 }
 
