@@ -20,12 +20,13 @@ from __future__ import annotations
 import numpy as np
 
 try:  # numba is optional (extra `fast`): the same code runs interpreted without it
+    from numba import config as _config
     from numba import njit as _njit
 
     def jit(func):
         return _njit(cache=True, nogil=True)(func)
 
-    COMPILED = True
+    COMPILED = not _config.DISABLE_JIT
 except ImportError:  # pragma: no cover - exercised by the interpreted-kernel test
     def jit(func):
         return func
