@@ -284,7 +284,15 @@ def synth_cmd(model, network, onnx_path, total_power, config, macro_setting, mac
                           pimcomp_path=pimcomp_path,
                           on_skip=lambda name, why: click.echo(f"note: {name} not written: {why}", err=True))
     click.echo(result.summary())
-    click.echo(f"outputs in {outdir}/: " + ", ".join(sorted(p.name for p in files)))
+    click.echo(f"outputs in {outdir}/: " + ", ".join(sorted(_relative(p, outdir) for p in files)))
+
+
+def _relative(path, outdir) -> str:
+    """pimsim/program.json rather than program.json for files in sub-directories."""
+    try:
+        return str(Path(path).resolve().relative_to(Path(outdir).resolve()))
+    except ValueError:
+        return str(path)
 
 
 def _replace(space, **changes):
