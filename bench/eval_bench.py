@@ -1,24 +1,126 @@
-"""Time one cost-model evaluation (spec 8 designs A and B-hist, both macro modes).
+"""Time one cost-model evaluation (the DSE's inner loop) on the five shared networks.
 
-Usage: python bench/eval_bench.py [--repeat N] [--oracle]
-Prints median / mean wall time of ``evaluate`` and ``fitness`` per design, plus the time
-spent outside the DAG scheduler (with a constant-answer stand-in schedule).
+Usage: python bench/eval_bench.py [--repeat N] [--networks a,b] [--cases sub] [--oracle]
+                                  [--evaluate] [--spec8]
+
+Design points (realistic DSE points, both macro settings, without and with sharing pairs):
+
+* ``fixed``: ``test/unit/design_points.fixed_design`` (no duplication, a macro per 128
+  crossbars; AlexNet has its conv4+fc3 pair), at the network's POINTS budget;
+* ``dse``: what the DSE's first screening evaluates: the SA seed duplication
+  (``initial_seed`` of the crossbar budget) and a seeded ``initial_gene`` of the mode;
+* ``dse+share``: the same gene with up to two sharing pairs (seeded ``mutate_share``);
+* AlexNet ``A`` / ``A+share``: spec 8.3 design A (dup [110, 26, 6, 7, 6], macros
+  [11, 10, 5, 5, 3, 18, 8, 4]) without and with sharing pairs conv1+conv5, FC1+FC2.
+
+Prints the median ``fitness`` time per case (``--evaluate``: also ``evaluate``) over
+``--repeat`` runs after one warm-up, the cycles and fitness of the case. ``--spec8`` runs
+the older table: spec 8 designs A and B-hist, reference and budget allocations, plus the
+time outside the DAG scheduler (constant-answer stand-in schedule).
 """
 
 from __future__ import annotations
 
 import argparse
 import statistics
+import sys
 import time
 from pathlib import Path
 from types import SimpleNamespace
 
-from pimsyn.frontend.network_json import load_network_json
-from pimsyn.hw import DesignPoint, apply_duplication, cost_network, evaluate, fitness, load_hardware
-from pimsyn.hw import schedule as schedule_module
+import numpy as np
 
 ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "test" / "unit"))
+
+from design_points import POINTS, fixed_design  # noqa: E402
+
+from pimsyn.frontend import load_model  # noqa: E402
+from pimsyn.frontend.network_json import load_network_json  # noqa: E402
+from pimsyn.hw import (  # noqa: E402
+    DesignPoint, adc_resolution, apply_duplication, cost_network, crossbar_budget, evaluate, fitness, load_hardware,
+)
+from pimsyn.hw import schedule as schedule_module  # noqa: E402
+from pimsyn.search.duplication import initial_seed  # noqa: E402
+from pimsyn.search.duplication_problem import DuplicationProblem  # noqa: E402
+from pimsyn.search.partition_mutation import initial_gene, mutate_share  # noqa: E402
+from pimsyn.search.partition_space import MacroSizeRange, PartitionProblem  # noqa: E402
+
 GENE_MACROS = [11, 10, 5, 5, 3, 18, 8, 4]
+#: design A sharing partners (gene order conv1..conv5, FC1..FC3): conv1+conv5, FC1+FC2
+A_PARTNERS = [4, -1, -1, -1, 0, 6, 5, -1]
+SETTINGS = ("specified", "unified")
+
+
+def _time(fn, repeat: int) -> float:
+    fn()  # warm-up
+    times = []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - start)
+    return statistics.median(times) * 1e3
+
+
+def cases(networks=None):
+    """(network, case, setting, cnet, hw, point, state, macros, partners) of every case."""
+    hw = load_hardware()
+    out = []
+    for name, power, ratio, xbar, _ in POINTS:
+        if networks and name not in networks:
+            continue
+        net = load_model(ROOT / "test" / "data" / "networks" / f"{name}.json")
+        cnet = cost_network(net, hw, xbar, 2)
+        adc = adc_resolution(xbar, 2, 1)
+        budget = crossbar_budget(hw, power, ratio, xbar, 2, cnet)
+        seed_dup = initial_seed(DuplicationProblem.from_cost_network(cnet), budget.conv_crossbars)
+        sizes = MacroSizeRange(hw.evolution.min_macro_size, hw.evolution.max_macro_size,
+                               hw.evolution.macro_size_stride)
+        for setting in SETTINGS:
+            point = DesignPoint(power, ratio, xbar, 2, 1, adc, setting)
+            design = fixed_design(name, power, ratio, xbar, setting)
+            fixed_state = apply_duplication(cnet, np.asarray(design.conv_dup, dtype=np.int64))
+            out.append((name, "fixed", setting, cnet, hw, point, fixed_state, list(design.macros),
+                        list(design.partners)))
+            state = apply_duplication(cnet, seed_dup)
+            problem = PartitionProblem.from_cost_network(cnet, seed_dup, mode=setting, macro_reuse=True, sizes=sizes)
+            rng = np.random.default_rng(11)
+            macros, partners = initial_gene(problem, rng)
+            out.append((name, "dse", setting, cnet, hw, point, state, macros.tolist(), partners.tolist()))
+            shared = partners
+            for layer in range(len(partners)):
+                if int((shared >= 0).sum()) >= 4:
+                    break
+                if shared[layer] < 0:
+                    shared = mutate_share(problem, macros, shared, layer, rng)
+            out.append((name, "dse+share", setting, cnet, hw, point, state, macros.tolist(), shared.tolist()))
+            if name == "alexnet":
+                state_a = apply_duplication(cnet, [110, 26, 6, 7, 6])
+                out.append((name, "A", setting, cnet, hw, point, state_a, GENE_MACROS, [-1] * 8))
+                out.append((name, "A+share", setting, cnet, hw, point, state_a, GENE_MACROS, A_PARTNERS))
+    return out
+
+
+def main_cases(args) -> None:
+    networks = set(args.networks.split(",")) if args.networks else None
+    scheduler = None
+    if args.oracle:
+        from pimsyn.hw.schedule_reference import schedule_reference
+
+        scheduler = schedule_reference
+    header = f"{'network':9} {'case':10} {'setting':10} {'pairs':>5} {'cycles':>7} {'GOPS/W':>9} {'fitness ms':>11}"
+    print(header + (f" {'evaluate ms':>12}" if args.evaluate else ""))
+    for name, case, setting, cnet, hw, point, state, macros, partners in cases(networks):
+        if args.cases and case not in args.cases.split(","):
+            continue
+        ev = evaluate(cnet, hw, point, state, macros, partners, scheduler=scheduler)
+        fit_ms = _time(lambda: fitness(cnet, hw, point, state, macros, partners, scheduler=scheduler), args.repeat)
+        line = (f"{name:9} {case:10} {setting:10} {sum(p >= 0 for p in partners) // 2:5d} {ev.cycles:7d} "
+                f"{ev.power_efficiency_gops_per_w:9.3f} {fit_ms:11.3f}")
+        if args.evaluate:
+            ev_ms = _time(lambda: evaluate(cnet, hw, point, state, macros, partners, scheduler=scheduler), args.repeat)
+            line += f" {ev_ms:12.3f}"
+        print(line, flush=True)
 
 
 def _designs(cnet):
@@ -29,21 +131,7 @@ def _designs(cnet):
     return {"A": design_a, "B-hist": b_hist}
 
 
-def _time(fn, repeat: int) -> tuple[float, float]:
-    fn()  # warm-up
-    times = []
-    for _ in range(repeat):
-        start = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - start)
-    return statistics.median(times) * 1e3, statistics.fmean(times) * 1e3
-
-
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--repeat", type=int, default=200)
-    parser.add_argument("--oracle", action="store_true", help="use the node-by-node oracle scheduler")
-    args = parser.parse_args()
+def main_spec8(args) -> None:
     hw = load_hardware()
     cnet = cost_network(load_network_json(ROOT / "test/data/networks/alexnet.json"), hw, 256, 2)
     scheduler = None
@@ -56,18 +144,32 @@ def main() -> None:
         LayerSchedule=schedule_module.LayerSchedule, ScheduleProblem=schedule_module.ScheduleProblem,
         scratchpad_kb=schedule_module.scratchpad_kb, schedule=lambda problem, tau: constant,
     )
-    print(f"{'design':8} {'mode':10} {'allocation':10} {'evaluate ms':>22} {'fitness ms':>22} {'w/o schedule ms':>18}")
+    print(f"{'design':8} {'mode':10} {'allocation':10} {'evaluate ms':>12} {'fitness ms':>11} {'w/o schedule ms':>16}")
     for name, state in _designs(cnet).items():
         for mode, quirks in (("unified", True), ("unified", False), ("specified", True), ("specified", False)):
             # reference: the reference tool's allocation (may exceed the budget); budget: the
             # default, bisected until the allocation fits (docs/cost-model.md)
             point = DesignPoint(49, 0.3, 256, 2, 1, 9, mode, reference_quirks=quirks)
-            ev_med, ev_mean = _time(lambda: evaluate(cnet, hw, point, state, GENE_MACROS, scheduler=scheduler), args.repeat)
-            fit_med, fit_mean = _time(lambda: fitness(cnet, hw, point, state, GENE_MACROS, scheduler=scheduler), args.repeat)
-            rest_med, _ = _time(lambda: fitness(cnet, hw, point, state, GENE_MACROS, schedule_api=no_schedule), args.repeat)
+            ev_med = _time(lambda: evaluate(cnet, hw, point, state, GENE_MACROS, scheduler=scheduler), args.repeat)
+            fit_med = _time(lambda: fitness(cnet, hw, point, state, GENE_MACROS, scheduler=scheduler), args.repeat)
+            rest_med = _time(lambda: fitness(cnet, hw, point, state, GENE_MACROS, schedule_api=no_schedule), args.repeat)
             label = "reference" if quirks else "budget"
-            print(f"{name:8} {mode:10} {label:10} {ev_med:9.3f} (mean {ev_mean:6.3f}) {fit_med:9.3f} "
-                  f"(mean {fit_mean:6.3f}) {rest_med:18.3f}")
+            print(f"{name:8} {mode:10} {label:10} {ev_med:12.3f} {fit_med:11.3f} {rest_med:16.3f}")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--repeat", type=int, default=50)
+    parser.add_argument("--networks", default="", help="comma-separated subset of " + ",".join(p[0] for p in POINTS))
+    parser.add_argument("--cases", default="", help="comma-separated subset of fixed,dse,dse+share,A,A+share")
+    parser.add_argument("--oracle", action="store_true", help="use the node-by-node oracle scheduler")
+    parser.add_argument("--evaluate", action="store_true", help="also time evaluate (the full report)")
+    parser.add_argument("--spec8", action="store_true", help="the spec 8 AlexNet table (A, B-hist, both allocations)")
+    args = parser.parse_args()
+    if args.spec8:
+        main_spec8(args)
+    else:
+        main_cases(args)
 
 
 if __name__ == "__main__":

@@ -47,6 +47,7 @@ from typing import Sequence
 
 import numpy as np
 
+from pimsyn.hw import schedule_kernel
 from pimsyn.hw.schedule_events import EventSegment, event_segment_eligible
 from pimsyn.hw.schedule_noc import NocSegment, noc_segment_eligible
 from pimsyn.hw.schedule_order import TIED, Bubble, StepOrder
@@ -64,6 +65,10 @@ _NEG = -(1 << 40)  # "no arrival" for the max-plus recurrence
 #: (:mod:`pimsyn.hw.schedule_events`); False falls back to the step-by-step path, which
 #: stays for segments where a layer is in two sharing pairs
 EVENT_SEGMENTS = True
+#: resolve every segment the event path handles with the compiled kernel
+#: (:mod:`pimsyn.hw.schedule_kernel`; None without numba: then the Python classes run).
+#: Tests set it to ``schedule_kernel.KERNEL_PY`` (the same kernel, interpreted) or None.
+KERNEL = schedule_kernel.KERNEL
 
 
 def scratchpad_kb(buffer_elements: float, data_res: int) -> int:
@@ -205,6 +210,15 @@ class _FastTiming:
         self.adc_bubbles = 0
         self.order = StepOrder(self)
         self._ramps: dict[int, np.ndarray] = {}
+        #: with the compiled kernel: every layer's starts in one array (``est`` holds views),
+        #: and the kernel's network memory (which layers it may read, victim flags)
+        self.rows = self.g = self.gh = None
+        if KERNEL is not None and EVENT_SEGMENTS:
+            layout = schedule_kernel.global_layout(der)
+            self._layout = layout
+            self.rows = np.empty(layout.total, dtype=np.int64)
+            self.g = layout.memory()
+            self.gh = layout.header
 
     # -- earliest starts ------------------------------------------------------------------
     def run(self) -> None:
@@ -213,7 +227,7 @@ class _FastTiming:
         for seg in self.segments + [None]:
             stop = der.num_layers if seg is None else seg.lo
             while layer < stop:
-                self._compute_layer(layer)
+                self._compute_layer(layer, shared=True)
                 layer += 1
             if seg is not None:
                 self._resolve_segment(seg)
@@ -234,7 +248,9 @@ class _FastTiming:
             arrival = ready if arrival is None else np.maximum(arrival, ready)
         return arrival
 
-    def _compute_layer(self, layer: int) -> None:
+    def _compute_layer(self, layer: int, shared: bool = False) -> None:
+        """Earliest starts of the layer from its arrivals and bubble bounds; ``shared``: write
+        them into the network's rows (the kernel may read the layer: no victims in it)."""
         der = self.der
         n = der.blocks[layer]
         count = len(der.ops[layer])
@@ -262,6 +278,12 @@ class _FastTiming:
                 ramp = blocks * delta[k]
                 ready = np.maximum(est[:, k - 1] + sigma[k - 1], floor[:, k])
                 est[:, k] = np.maximum.accumulate(ready - ramp) + ramp
+        if shared and self.rows is not None:
+            start = self._layout.roff[layer]
+            view = self.rows[start:start + est.size].reshape(est.shape)
+            view[...] = est
+            est = view
+            self.g[self.gh[schedule_kernel.G_OK] + layer] = 1
         self.est[layer] = est
         self._est_rows[layer] = None
 
@@ -285,6 +307,9 @@ class _FastTiming:
 
     # -- conflicts --------------------------------------------------------------------------
     def _resolve_segment(self, seg: _Segment) -> None:
+        if KERNEL is not None and EVENT_SEGMENTS and schedule_kernel.kernel_segment_eligible(self.der, seg):
+            schedule_kernel.KernelSegment(self, seg, KERNEL).run()
+            return
         # A segment of one layer (its own TRAN-MRG pair, as every AlexNet layer) has few
         # conflicts: the vectorised step path below beats the event simulation there. Both
         # are exact; the choice is speed only.
@@ -553,11 +578,11 @@ class _FastTiming:
             return node.step
         layer, block, k, bit = node
         if bit == 0:
-            return self._rows(layer)[block][k]
+            return int(self._rows(layer)[block][k])
         if layer in self.bit_floor and self.der.op_index[layer].get("ADC") == k:
             return int(self._bit_starts(layer)[block, bit])
         # rows, not est: an event segment fills its rows first (schedule_events)
-        return self._rows(layer)[block][k] + bit * int(self.taus[layer][k])
+        return int(self._rows(layer)[block][k]) + bit * int(self.taus[layer][k])
 
     def unique_last_parent(self, node):
         """The parent with the latest start if it is unique, None for a source, else TIED."""

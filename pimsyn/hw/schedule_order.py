@@ -91,6 +91,17 @@ class StepOrder:
         self.bubble_ranges: dict = {}
         #: (a, a_step, b, b_step) -> True/False, or the pair it reduces to (see _try_before)
         self.cache: dict = {}
+        #: callables that register bubbles (set_bubble / set_bubble_range), run before the
+        #: first comparison that could read them (the compiled segments defer theirs)
+        self._deferred: list = []
+
+    def defer(self, register) -> None:
+        """Run ``register()`` (which sets bubbles) before the next comparison."""
+        self._deferred.append(register)
+
+    def _flush(self) -> None:
+        while self._deferred:
+            self._deferred.pop(0)()
 
     # -- public ---------------------------------------------------------------------------
     def set_bubble(self, node: Node, bubble: Bubble) -> None:
@@ -106,6 +117,8 @@ class StepOrder:
 
         Steps default to the nodes' final starts.
         """
+        if self._deferred:
+            self._flush()
         if a_step is None:
             a_step = self.timing.start(a)
         if b_step is None:
@@ -123,9 +136,13 @@ class StepOrder:
         return self.before(a[0], b[0], a[1], b[1])
 
     def sort_nodes(self, nodes: list) -> list:
+        if self._deferred:
+            self._flush()
         return sorted(nodes, key=cmp_to_key(self._cmp))
 
     def sort_entries(self, entries: list) -> list:
+        if self._deferred:
+            self._flush()
         return sorted(entries, key=cmp_to_key(self._cmp_entries))
 
     # -- internals ------------------------------------------------------------------------

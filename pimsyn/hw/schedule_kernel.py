@@ -1,0 +1,1151 @@
+"""Compiled time-ordered conflict resolution of one segment (numba), the same algorithm as
+:class:`pimsyn.hw.schedule_events.EventSegment` (read it and
+:class:`pimsyn.hw.schedule_noc.NocSegment` first).
+
+The Python classes walk every block of the segment's layers one at a time; here the same
+walk runs as a compiled kernel over flat int64 arrays: the plain op columns row by row as
+soon as their inputs are final, the conflict columns (TRAN/MRG of NoC pairs, the ADC of
+sharing pairs) through a heap in (start, push sequence) order, exactly as the Python
+classes push and pop them, so both give the same starts, bubble counts and bubbles.
+
+Two things stay in Python:
+
+* The reference's ``A`` order (:mod:`pimsyn.hw.schedule_order`), needed when several new
+  NoC entries of one step conflict among themselves and the victim is not decided by their
+  durations alone. The kernel then stops at that step with the entries saved; Python picks
+  the victims with :class:`StepOrder` (reading the starts found so far, which the kernel
+  writes into the arrays ``timing.est`` views) and resumes the kernel.
+* The bubbles. The kernel appends one record per victim wait (NoC: the blockers; ADC: the
+  running burst; a lone same-step pair: both entries); they become lazy bubble ranges of
+  the step order only when an ``A``-order comparison is first made (most evaluations never
+  make one).
+
+Without numba (``njit is None``) the scheduler uses the Python classes instead; the
+kernels also run as plain Python (``KERNEL_PY``), which the tests use to check that the
+compiled and the interpreted kernel agree.
+"""
+
+from __future__ import annotations
+
+import types
+
+import numpy as np
+
+from pimsyn.hw.schedule_order import Bubble
+from pimsyn.hw.schedule_problem import ScheduleError
+
+try:
+    from numba import njit
+except ImportError:  # pragma: no cover - exercised where numba is not installed
+    njit = None
+
+_NEG = -(1 << 40)
+
+# The kernel sees three int64 arrays: ``rows`` (the starts, layer after layer, (n, K) row
+# major), ``m`` (every other array of the segment, one after the other) and ``h`` (where
+# each of them starts in ``m``, and a few sizes). One flat memory keeps the calls between
+# the kernel's functions cheap.
+(H_ROFF, H_NCOL, H_KOFF, H_UOFF, H_NBLK, H_COFF, H_CONS, H_UFIRST, H_UEND, H_UCONF, H_UKEY, H_EXTOFF, H_IPOFF,
+ H_IPLAYER, H_IPPAROFF, H_PAR, H_KEYADC, H_ADCPARTNER, H_POFF, H_PLIST, H_PMAT, H_KEYLAYER,
+ H_EXT, H_TAU, H_DELTA, H_SIGMA, H_EXTLP, H_KEYTAU,
+ H_DONE, H_WAITING, H_RUNNING, H_HEAP, H_BATCH, H_WAITS, H_FREE, H_FLAGS, H_SCRATCH, H_WORK, H_REC, H_BL, H_SC,
+ H_NL, H_NK, H_CAP, H_RECCAP, H_BLCAP, H_WORKCAP, H_BITS, H_LO) = range(49)
+_H_SIZE = 49
+# The whole network, for the ``A``-order walks (:func:`_before`): ``g`` holds per layer the
+# offset of its rows in ``rows`` (every layer's starts live in one array), its op count and
+# providers with their parent blocks; G_OK[layer] = 1 when the layer's starts are in
+# ``rows`` and its victims are flagged in G_VICT (one flag per bit-0 node).
+# G_LP memoises each node's natural last parent (StepOrder.natural: 0 unknown, 1 the
+# previous op, 2 the previous block, 3 + j the j-th provider); G_STACK is the explicit
+# stack of :func:`_resolve_lp`.
+G_ROFF, G_NCOL, G_NBLK, G_POFF, G_PROV, G_PAROFF, G_PAR, G_OK, G_VICT, G_NL, G_LP, G_STACK, G_STACKCAP = range(13)
+_G_SIZE = 13
+_STACK_CAP = 1 << 16
+#: longest lp-chain walk of one comparison before handing it to Python
+_WALK_LIMIT = 1 << 20
+#: widths of the 2D regions
+W_HEAP, W_BATCH, W_WAITS, W_SCRATCH, W_REC, W_BL, W_RUNNING = 6, 7, 2, 3, 14, 4, 2
+# heap / batch fields: start, push sequence, layer (local), block, column, retry, [key]
+# sc (scalar state) slots
+_HSIZE, _SEQ, _NOC, _ADC, _NREC, _NBL, _STEP, _NBATCH, _NWAIT, _NFREE, _STARTED, _TOP, _OVERFLOW = range(13)
+_SC_SIZE = 13
+# status codes
+DONE, NEED_ORDER, FLUSH = 0, 1, 2
+# record kinds (rec field 0)
+REC_NOC, REC_ADC, REC_PAIR, REC_SORTED = 0, 1, 2, 3
+
+
+# --------------------------------------------------------------------------------------
+# kernel (numba-compatible Python)
+
+
+def _heap_less(m, hp, a, b):
+    x = hp + a * W_HEAP
+    y = hp + b * W_HEAP
+    if m[x] != m[y]:
+        return m[x] < m[y]
+    return m[x + 1] < m[y + 1]
+
+
+def _heap_swap(m, hp, a, b):
+    x = hp + a * W_HEAP
+    y = hp + b * W_HEAP
+    for f in range(W_HEAP):
+        t = m[x + f]
+        m[x + f] = m[y + f]
+        m[y + f] = t
+
+
+def _push(m, h, start, blk, block, column, retry):
+    sc = h[H_SC]
+    hp = h[H_HEAP]
+    m[sc + _SEQ] += 1
+    i = m[sc + _HSIZE]
+    m[sc + _HSIZE] = i + 1
+    x = hp + i * W_HEAP
+    m[x] = start
+    m[x + 1] = m[sc + _SEQ]
+    m[x + 2] = blk
+    m[x + 3] = block
+    m[x + 4] = column
+    m[x + 5] = retry
+    while i > 0:
+        parent = (i - 1) // 2
+        if _heap_less(m, hp, i, parent):
+            _heap_swap(m, hp, i, parent)
+            i = parent
+        else:
+            break
+
+
+def _pop(m, h, pos):
+    """Pop the smallest heap entry into batch row ``pos``."""
+    sc = h[H_SC]
+    hp = h[H_HEAP]
+    out = h[H_BATCH] + pos * W_BATCH
+    for f in range(W_HEAP):
+        m[out + f] = m[hp + f]
+    last = m[sc + _HSIZE] - 1
+    m[sc + _HSIZE] = last
+    if last > 0:
+        for f in range(W_HEAP):
+            m[hp + f] = m[hp + last * W_HEAP + f]
+        i = 0
+        while True:
+            left = 2 * i + 1
+            if left >= last:
+                break
+            child = left
+            if left + 1 < last and _heap_less(m, hp, left + 1, left):
+                child = left + 1
+            if _heap_less(m, hp, child, i):
+                _heap_swap(m, hp, i, child)
+                i = child
+            else:
+                break
+
+
+def _column0(rows, m, h, blk, c):
+    """Column-0 start of block c of local layer blk from final inputs; (False, 0) if an
+    input is not final (NocSegment._column0)."""
+    roff, ncol, koff, uoff, done = h[H_ROFF], h[H_NCOL], h[H_KOFF], h[H_UOFF], h[H_DONE]
+    ipoff, iplayer, ipparoff, par, tau = h[H_IPOFF], h[H_IPLAYER], h[H_IPPAROFF], h[H_PAR], h[H_TAU]
+    value = m[h[H_EXT] + m[h[H_EXTOFF] + blk] + c]
+    for j in range(m[ipoff + blk], m[ipoff + blk + 1]):
+        p = m[iplayer + j]
+        parent = m[par + m[ipparoff + j] + c]
+        if parent >= m[done + m[uoff + p + 1] - 1]:
+            return False, 0
+        kp = m[ncol + p]
+        ready = rows[m[roff + p] + parent * kp + kp - 1] + m[tau + m[koff + p] + kp - 1]
+        if ready > value:
+            value = ready
+    if c:
+        ready = rows[m[roff + blk] + (c - 1) * m[ncol + blk]] + m[h[H_DELTA] + m[koff + blk]]
+        if ready > value:
+            value = ready
+    return True, value
+
+
+def _advance(rows, m, h, blk):
+    """EventSegment._advance: compute what became computable; True if the last unit advanced."""
+    sigma, delta = h[H_SIGMA], h[H_DELTA]
+    done, waiting = h[H_DONE], h[H_WAITING]
+    ufirst, uend, uconf = h[H_UFIRST], h[H_UEND], h[H_UCONF]
+    n = m[h[H_NBLK] + blk]
+    K = m[h[H_NCOL] + blk]
+    base = m[h[H_ROFF] + blk]
+    ko = m[h[H_KOFF] + blk]
+    u0 = m[h[H_UOFF] + blk]
+    u1 = m[h[H_UOFF] + blk + 1]
+    before = m[done + u1 - 1]
+    limit = n
+    for u in range(u0, u1):
+        if u > u0:
+            limit = m[done + u - 1]
+        c = m[done + u]
+        first = m[ufirst + u]
+        if m[uconf + u]:
+            if c < limit and not m[waiting + u]:
+                if first == 0:
+                    ok, value = _column0(rows, m, h, blk, c)
+                else:
+                    ok = True
+                    value = rows[base + c * K + first - 1] + m[sigma + ko + first - 1]
+                    if c:
+                        other = rows[base + (c - 1) * K + first] + m[delta + ko + first]
+                        if other > value:
+                            value = other
+                if ok:
+                    _push(m, h, value, blk, c, first, 0)
+                    m[waiting + u] = 1
+            continue
+        end = m[uend + u]
+        while c < limit:
+            row = base + c * K
+            k = first
+            if first == 0:
+                ok, value = _column0(rows, m, h, blk, c)
+                if not ok:
+                    break
+                rows[row] = value
+                k = 1
+            if c:
+                prev = row - K
+                for kk in range(k, end):
+                    a = rows[row + kk - 1] + m[sigma + ko + kk - 1]
+                    b = rows[prev + kk] + m[delta + ko + kk]
+                    rows[row + kk] = a if a > b else b
+            else:
+                for kk in range(k, end):
+                    rows[row + kk] = rows[row + kk - 1] + m[sigma + ko + kk - 1]
+            c += 1
+        m[done + u] = c
+    return m[done + u1 - 1] > before
+
+
+def _work_push(m, h, blk):
+    sc = h[H_SC]
+    top = m[sc + _TOP]
+    if top >= h[H_WORKCAP]:
+        m[sc + _OVERFLOW] = 1  # cannot happen (capacity: layers + 2 * edges); reported by Python
+        return
+    m[h[H_WORK] + top] = blk
+    m[sc + _TOP] = top + 1
+
+
+def _propagate(rows, m, h):
+    """Advance the layers on the work stack and, when a layer's last unit advanced, its
+    consumers (NocSegment._propagate)."""
+    sc, coff, cons, work = h[H_SC], h[H_COFF], h[H_CONS], h[H_WORK]
+    while m[sc + _TOP] > 0:
+        m[sc + _TOP] -= 1
+        blk = m[work + m[sc + _TOP]]
+        if _advance(rows, m, h, blk):
+            for j in range(m[coff + blk], m[coff + blk + 1]):
+                _work_push(m, h, m[cons + j])
+
+
+def _unit_of(m, h, blk, column):
+    ufirst, uconf, uoff = h[H_UFIRST], h[H_UCONF], h[H_UOFF]
+    for u in range(m[uoff + blk], m[uoff + blk + 1]):
+        if m[ufirst + u] == column and m[uconf + u]:
+            return u
+    return -1
+
+
+def _start(rows, m, h, blk, block, column, step):
+    """EventSegment._start: the node starts at ``step``; propagate what it unblocks."""
+    rows[m[h[H_ROFF] + blk] + block * m[h[H_NCOL] + blk] + column] = step
+    u = _unit_of(m, h, blk, column)
+    key = m[h[H_UKEY] + u]
+    running = h[H_RUNNING] + key * W_RUNNING
+    m[running] = step
+    m[running + 1] = block
+    m[h[H_DONE] + u] += 1
+    m[h[H_WAITING] + u] = 0
+    if u == m[h[H_UOFF] + blk + 1] - 1:
+        coff, cons = h[H_COFF], h[H_CONS]
+        for j in range(m[coff + blk], m[coff + blk + 1]):
+            _work_push(m, h, m[cons + j])
+    _work_push(m, h, blk)
+    _propagate(rows, m, h)
+
+
+def _add_wait(m, h, batch_row, end):
+    sc = h[H_SC]
+    w = m[sc + _NWAIT]
+    x = h[H_WAITS] + w * W_WAITS
+    m[x] = batch_row
+    m[x + 1] = end
+    m[sc + _NWAIT] = w + 1
+
+
+def _record(rows, m, h, g, gh, kind, i, step, end):
+    """A bubble record for the node of batch row i (a victim); returns its offset in m."""
+    b = h[H_BATCH] + i * W_BATCH
+    _mark_victim(rows, g, gh, m[b + 2] + h[H_LO], m[b + 3], m[b + 4])
+    sc = h[H_SC]
+    r = m[sc + _NREC]
+    m[sc + _NREC] = r + 1
+    x = h[H_REC] + r * W_REC
+    m[x] = kind
+    m[x + 1] = m[b + 2]
+    m[x + 2] = m[b + 3]
+    m[x + 3] = m[b + 4]
+    m[x + 4] = step
+    m[x + 5] = end
+    return x
+
+
+def _record_pair(m, h, x, i, j):
+    """The pair of a same-step bubble: the nodes of batch rows i and j."""
+    bi = h[H_BATCH] + i * W_BATCH
+    bj = h[H_BATCH] + j * W_BATCH
+    m[x + 8] = m[bi + 2]
+    m[x + 9] = m[bi + 3]
+    m[x + 10] = m[bi + 4]
+    m[x + 11] = m[bj + 2]
+    m[x + 12] = m[bj + 3]
+    m[x + 13] = m[bj + 4]
+
+
+def _mark_victim(rows, g, gh, layer, block, column):
+    g[gh[G_VICT] + g[gh[G_ROFF] + layer] + block * g[gh[G_NCOL] + layer] + column] = 1
+
+
+def _parent(g, gh, layer, block, k, slot):
+    """(layer, block, k) of the parent in ``slot`` (see G_LP)."""
+    if slot == 1:
+        return layer, block, k - 1
+    if slot == 2:
+        return layer, block - 1, k
+    j = g[gh[G_POFF] + layer] + slot - 3
+    p = g[gh[G_PROV] + j]
+    return p, g[gh[G_PAR] + g[gh[G_PAROFF] + j] + block], g[gh[G_NCOL] + p] - 1
+
+
+def _start_of(rows, g, gh, layer, block, k):
+    return rows[g[gh[G_ROFF] + layer] + block * g[gh[G_NCOL] + layer] + k]
+
+
+def _last_parent(rows, g, gh, layer, block, k, step):
+    """StepOrder._try_last_parent of bit-0 node (layer, block, k) at attempt ``step``:
+    (kind, layer, block, k, start of the parent), kind 0 a node, 1 its bubble of step - 1
+    (the node is a victim: it retried every step until it started), 2 none (a source), 3
+    unknown here (a layer this walk cannot read), 4 tied parents not resolved yet (resolve
+    the node with :func:`_resolve_lp`)."""
+    if not g[gh[G_OK] + layer]:
+        return 3, 0, 0, 0, 0
+    K = g[gh[G_NCOL] + layer]
+    cell = g[gh[G_ROFF] + layer] + block * K + k
+    if g[gh[G_VICT] + cell]:
+        return 1, 0, 0, 0, step - 1
+    memo = g[gh[G_LP] + cell]
+    if memo:
+        pl, pb, pk = _parent(g, gh, layer, block, k, memo)
+        return 0, pl, pb, pk, _start_of(rows, g, gh, pl, pb, pk)
+    best = -1
+    tied = False
+    slot = 0
+    if k > 0:
+        best = rows[cell - 1]
+        slot = 1
+    if block > 0:
+        start = rows[cell - K]
+        if start > best:
+            best, tied, slot = start, False, 2
+        elif start == best:
+            tied = True
+    if k == 0:
+        poff, prov, paroff, par = gh[G_POFF], gh[G_PROV], gh[G_PAROFF], gh[G_PAR]
+        first = g[poff + layer]
+        for j in range(first, g[poff + layer + 1]):
+            p = g[prov + j]
+            if not g[gh[G_OK] + p]:
+                return 3, 0, 0, 0, 0
+            kp = g[gh[G_NCOL] + p]
+            start = rows[g[gh[G_ROFF] + p] + g[par + g[paroff + j] + block] * kp + kp - 1]
+            if start > best:
+                best, tied, slot = start, False, 3 + j - first
+            elif start == best:
+                tied = True
+    if tied:
+        return 4, 0, 0, 0, 0
+    if slot == 0:
+        return 2, 0, 0, 0, 0
+    g[gh[G_LP] + cell] = slot
+    pl, pb, pk = _parent(g, gh, layer, block, k, slot)
+    return 0, pl, pb, pk, best
+
+
+def _child_rank(g, gh, pl, pb, pk, layer, block, k):
+    """Order among a parent's children (5.12): the next op, the next block, (bits), then
+    the consumers' blocks (-1: a consumer block, not ranked here)."""
+    if layer == pl and block == pb and k == pk + 1:
+        return 0
+    if layer == pl and block == pb + 1 and k == pk:
+        return 1
+    return -1
+
+
+def _try_before(rows, g, gh, al, ab, ak, astep, bl, bb, bk, bstep):
+    """One walk of StepOrder._try_before (without its pair cache): (1 or 0, ...) when a
+    precedes b or not, (2, ...) when this walk cannot tell (Python decides), (4, layer,
+    block, k) when that node's tied parents must be resolved first."""
+    akind, bkind = 0, 0
+    for _ in range(_WALK_LIMIT):
+        if akind == 1 or bkind == 1:
+            if akind == 1 and bkind == 1:
+                return 2, 0, 0, 0
+            return (1 if bkind == 1 else 0), 0, 0, 0  # normal nodes precede the step's bubbles
+        ka, pal, pab, pak, ra = _last_parent(rows, g, gh, al, ab, ak, astep)
+        if ka == 3:
+            return 2, 0, 0, 0
+        if ka == 4:
+            return 4, al, ab, ak
+        kb, pbl, pbb, pbk, rb = _last_parent(rows, g, gh, bl, bb, bk, bstep)
+        if kb == 3:
+            return 2, 0, 0, 0
+        if kb == 4:
+            return 4, bl, bb, bk
+        if ka == 2 or kb == 2:
+            if ka == 2 and kb == 2:  # two sources: creation order
+                if al != bl:
+                    return (1 if al < bl else 0), 0, 0, 0
+                if ab != bb:
+                    return (1 if ab < bb else 0), 0, 0, 0
+                return (1 if ak < bk else 0), 0, 0, 0
+            return (1 if ka == 2 else 0), 0, 0, 0
+        if ra != rb:
+            return (1 if ra < rb else 0), 0, 0, 0
+        if ka == 0 and kb == 0 and pal == pbl and pab == pbb and pak == pbk:
+            rank_a = _child_rank(g, gh, pal, pab, pak, al, ab, ak)
+            rank_b = _child_rank(g, gh, pal, pab, pak, bl, bb, bk)
+            if rank_a < 0 and rank_b < 0:
+                return 2, 0, 0, 0
+            if rank_a < 0:
+                return 0, 0, 0, 0
+            if rank_b < 0:
+                return 1, 0, 0, 0
+            return (1 if rank_a < rank_b else 0), 0, 0, 0
+        al, ab, ak, astep, akind = pal, pab, pak, ra, ka
+        bl, bb, bk, bstep, bkind = pbl, pbb, pbk, rb, kb
+    return 2, 0, 0, 0
+
+
+def _resolve_lp(rows, g, gh, layer, block, k):
+    """StepOrder._resolve: the natural last parent of a node with tied parents, resolving
+    what it needs first (explicit stack). False if a comparison needs Python."""
+    stack, cap = gh[G_STACK], gh[G_STACKCAP]
+    top = 0
+    g[stack] = layer
+    g[stack + 1] = block
+    g[stack + 2] = k
+    top = 1
+    while top > 0:
+        nl, nb, nk = g[stack + 3 * (top - 1)], g[stack + 3 * (top - 1) + 1], g[stack + 3 * (top - 1) + 2]
+        K = g[gh[G_NCOL] + nl]
+        cell = g[gh[G_ROFF] + nl] + nb * K + nk
+        if g[gh[G_LP] + cell]:
+            top -= 1
+            continue
+        # the parents with the latest start, in StepOrder.parents order
+        latest = -1
+        nslots = 2 + g[gh[G_POFF] + nl + 1] - g[gh[G_POFF] + nl] if nk == 0 else 2
+        for slot in range(1, nslots + 1):
+            if (slot == 1 and nk == 0) or (slot == 2 and nb == 0):
+                continue
+            pl, pb, pk = _parent(g, gh, nl, nb, nk, slot)
+            start = _start_of(rows, g, gh, pl, pb, pk)
+            if start > latest:
+                latest = start
+        winner = 0
+        needed = False
+        for slot in range(1, nslots + 1):
+            if (slot == 1 and nk == 0) or (slot == 2 and nb == 0):
+                continue
+            pl, pb, pk = _parent(g, gh, nl, nb, nk, slot)
+            if _start_of(rows, g, gh, pl, pb, pk) != latest:
+                continue
+            if winner == 0:
+                winner = slot
+                continue
+            wl, wb, wk = _parent(g, gh, nl, nb, nk, winner)
+            later, ql, qb, qk = _try_before(rows, g, gh, wl, wb, wk, latest, pl, pb, pk, latest)
+            if later == 2:
+                return False
+            if later == 4:
+                if top >= cap // 3:
+                    return False
+                g[stack + 3 * top] = ql
+                g[stack + 3 * top + 1] = qb
+                g[stack + 3 * top + 2] = qk
+                top += 1
+                needed = True
+                break
+            if later == 1:  # the winner precedes: the other one is traversed last
+                winner = slot
+        if needed:
+            continue
+        g[gh[G_LP] + cell] = winner
+        top -= 1
+    return True
+
+
+def _before(rows, g, gh, al, ab, ak, astep, bl, bb, bk, bstep):
+    """StepOrder.before for two bit-0 nodes at attempts astep, bstep: 1 if a precedes b in
+    ``A``, 0 if not, 2 if this walk cannot tell (Python decides)."""
+    for _ in range(_WALK_LIMIT):
+        result, nl, nb, nk = _try_before(rows, g, gh, al, ab, ak, astep, bl, bb, bk, bstep)
+        if result != 4:
+            return result
+        if not _resolve_lp(rows, g, gh, nl, nb, nk):
+            return 2
+    return 2
+
+
+def _order_victims(rows, m, h, g, gh, step):
+    """The 5.13 loop among the involved new NoC entries (flags = 1), put in ``A`` order by
+    :func:`_before`. Sets the flags to the victims and returns True, or returns False (flags
+    unchanged) when a comparison needs Python (:class:`StepOrder`)."""
+    sc, batch, free, flags, scratch = h[H_SC], h[H_BATCH], h[H_FREE], h[H_FLAGS], h[H_SCRATCH]
+    keytau, pmat, nk = h[H_KEYTAU], h[H_PMAT], h[H_NK]
+    nfree = m[sc + _NFREE]
+    lo = h[H_LO]
+    count = 0
+    for a in range(nfree):
+        if m[flags + a]:
+            b = batch + m[free + a] * W_BATCH
+            layer, block, column = m[b + 2] + lo, m[b + 3], m[b + 4]
+            pos = count  # insertion sort in A order
+            while pos > 0:
+                c = batch + m[free + m[scratch + (pos - 1) * W_SCRATCH]] * W_BATCH
+                earlier = _before(rows, g, gh, m[c + 2] + lo, m[c + 3], m[c + 4], step, layer, block, column, step)
+                if earlier == 2:
+                    return False
+                if earlier == 1:
+                    break
+                m[scratch + pos * W_SCRATCH] = m[scratch + (pos - 1) * W_SCRATCH]
+                pos -= 1
+            m[scratch + pos * W_SCRATCH] = a
+            count += 1
+    for a in range(nfree):
+        m[flags + a] = 0
+    for x in range(count):
+        m[scratch + x * W_SCRATCH + 2] = 0
+    for x in range(count):
+        if m[scratch + x * W_SCRATCH + 2]:
+            continue
+        ix = m[free + m[scratch + x * W_SCRATCH]]
+        kx = m[batch + ix * W_BATCH + 6]
+        for y in range(x + 1, count):
+            if m[scratch + y * W_SCRATCH + 2]:
+                continue
+            iy = m[free + m[scratch + y * W_SCRATCH]]
+            ky = m[batch + iy * W_BATCH + 6]
+            if not m[pmat + kx * nk + ky]:
+                continue
+            first_yields = m[keytau + kx] > m[keytau + ky]
+            victim = x if first_yields else y
+            iv = m[free + m[scratch + victim * W_SCRATCH]]
+            rec = _record(rows, m, h, g, gh, REC_SORTED, iv, step, step + 1)
+            _record_pair(m, h, rec, ix, iy)
+            m[flags + m[scratch + victim * W_SCRATCH]] = 1
+            m[sc + _NOC] += 1
+            if first_yields:
+                break
+            m[scratch + y * W_SCRATCH + 2] = 1
+    return True
+
+
+def _resolve_step(rows, m, h, g, gh, step):
+    """EventSegment._resolve_step up to the victims of the new NoC entries; NEED_ORDER when
+    those need the ``A`` order (then Python decides and :func:`_finish_step` continues)."""
+    sc, batch, free, flags, running = h[H_SC], h[H_BATCH], h[H_FREE], h[H_FLAGS], h[H_RUNNING]
+    keyadc, adcpartner, keytau, poff, plist, pmat = (h[H_KEYADC], h[H_ADCPARTNER], h[H_KEYTAU], h[H_POFF],
+                                                      h[H_PLIST], h[H_PMAT])
+    keylayer, ukey, nk, bits = h[H_KEYLAYER], h[H_UKEY], h[H_NK], h[H_BITS]
+    nb = m[sc + _NBATCH]
+    m[sc + _NWAIT] = 0
+    # -- ADC entries (EventSegment._adc_step) -------------------------------------------
+    nfree = 0
+    for i in range(nb):
+        b = batch + i * W_BATCH
+        key = m[ukey + _unit_of(m, h, m[b + 2], m[b + 4])]
+        m[b + 6] = key
+        if not m[keyadc + key]:
+            continue
+        partner = m[adcpartner + key]
+        start = m[running + partner * W_RUNNING]
+        if start + bits > step:
+            end = start + bits
+            x = _record(rows, m, h, g, gh, REC_ADC, i, step, end)
+            m[x + 6] = partner
+            m[x + 7] = m[running + partner * W_RUNNING + 1]
+            m[x + 8] = start
+            m[sc + _ADC] += end - step
+            _add_wait(m, h, i, end)
+        else:
+            m[free + nfree] = i
+            m[flags + nfree] = 1
+            nfree += 1
+    for a in range(nfree):
+        i = m[free + a]
+        key = m[batch + i * W_BATCH + 6]
+        partner = m[adcpartner + key]
+        if m[keylayer + key] <= m[keylayer + partner]:
+            continue
+        for c in range(nfree):
+            j = m[free + c]
+            if m[flags + c] and m[batch + j * W_BATCH + 6] == partner:
+                # both bursts start now: equal bits 0, the later layer yields
+                m[flags + a] = 0
+                end = step + bits
+                x = _record(rows, m, h, g, gh, REC_ADC, i, step, end)
+                m[x + 6] = partner
+                m[x + 7] = m[batch + j * W_BATCH + 3]
+                m[x + 8] = step
+                m[sc + _ADC] += end - step
+                _add_wait(m, h, i, end)
+                break
+    for a in range(nfree):
+        if m[flags + a]:
+            b = batch + m[free + a] * W_BATCH
+            _start(rows, m, h, m[b + 2], m[b + 3], m[b + 4], step)
+    # -- NoC entries (NocSegment._split_blocked) -----------------------------------------
+    nfree = 0
+    for i in range(nb):
+        key = m[batch + i * W_BATCH + 6]
+        if m[keyadc + key]:
+            continue
+        blocked = 0
+        end = step
+        for j in range(m[poff + key], m[poff + key + 1]):
+            other = m[plist + j]
+            other_end = m[running + other * W_RUNNING] + m[keytau + other]
+            if other_end > step:
+                blocked += 1
+                if other_end > end:
+                    end = other_end
+        if blocked:
+            x = _record(rows, m, h, g, gh, REC_NOC, i, step, end)
+            m[x + 6] = m[sc + _NBL]
+            m[x + 7] = blocked
+            for j in range(m[poff + key], m[poff + key + 1]):
+                other = m[plist + j]
+                other_start = m[running + other * W_RUNNING]
+                other_end = other_start + m[keytau + other]
+                if other_end > step:
+                    y = h[H_BL] + m[sc + _NBL] * W_BL
+                    m[y] = other_start
+                    m[y + 1] = other_end
+                    m[y + 2] = other
+                    m[y + 3] = m[running + other * W_RUNNING + 1]
+                    m[sc + _NBL] += 1
+            m[sc + _NOC] += end - step
+            _add_wait(m, h, i, end)
+        else:
+            m[free + nfree] = i
+            m[flags + nfree] = 0
+            nfree += 1
+    m[sc + _NFREE] = nfree
+    if nfree > 1:
+        # NocSegment._free_victims: entries without a conflicting partner among them are left out
+        for a in range(nfree):
+            ka = m[batch + m[free + a] * W_BATCH + 6]
+            for c in range(a + 1, nfree):
+                kc = m[batch + m[free + c] * W_BATCH + 6]
+                if m[pmat + ka * nk + kc]:
+                    m[flags + a] = 1
+                    m[flags + c] = 1
+        involved = 0
+        first = -1
+        second = -1
+        for a in range(nfree):
+            if m[flags + a]:
+                involved += 1
+                if first < 0:
+                    first = a
+                elif second < 0:
+                    second = a
+        if involved:
+            decided = False
+            if involved == 2:
+                ia, ib = m[free + first], m[free + second]
+                ta = m[keytau + m[batch + ia * W_BATCH + 6]]
+                tb = m[keytau + m[batch + ib * W_BATCH + 6]]
+                if ta != tb:
+                    # the longer one yields; its bubble's pair is put in Proc order lazily
+                    victim = first if ta > tb else second
+                    for a in range(nfree):
+                        m[flags + a] = 0
+                    m[flags + victim] = 1
+                    x = _record(rows, m, h, g, gh, REC_PAIR, m[free + victim], step, step + 1)
+                    _record_pair(m, h, x, ia, ib)
+                    m[sc + _NOC] += 1
+                    decided = True
+            if not decided and not _order_victims(rows, m, h, g, gh, step):
+                m[sc + _STEP] = step
+                return NEED_ORDER  # the flags mark the involved entries
+    _finish_step(rows, m, h, g, gh, step)
+    return DONE
+
+
+def _finish_step(rows, m, h, g, gh, step):
+    """Start the free NoC entries that are not victims (flag 1: a victim, retried next
+    step), then push every wait in order."""
+    sc, batch, free, flags, waits = h[H_SC], h[H_BATCH], h[H_FREE], h[H_FLAGS], h[H_WAITS]
+    for a in range(m[sc + _NFREE]):
+        i = m[free + a]
+        if m[flags + a]:
+            _add_wait(m, h, i, step + 1)
+        else:
+            b = batch + i * W_BATCH
+            _start(rows, m, h, m[b + 2], m[b + 3], m[b + 4], step)
+    for w in range(m[sc + _NWAIT]):
+        i = m[waits + w * W_WAITS]
+        b = batch + i * W_BATCH
+        _push(m, h, m[waits + w * W_WAITS + 1], m[b + 2], m[b + 3], m[b + 4], 1)
+    m[sc + _NWAIT] = 0
+
+
+def _run(rows, m, h, g, gh, resume):
+    """Main loop; returns DONE, NEED_ORDER (decide victims, then call again with resume=1) or
+    FLUSH (the record buffers are nearly full: drain them, call again with resume=0)."""
+    sc, hp = h[H_SC], h[H_HEAP]
+    if resume:
+        _finish_step(rows, m, h, g, gh, m[sc + _STEP])
+    elif not m[sc + _STARTED]:
+        m[sc + _STARTED] = 1
+        for blk in range(h[H_NL] - 1, -1, -1):
+            _work_push(m, h, blk)
+        _propagate(rows, m, h)
+    cap = h[H_CAP]
+    while m[sc + _HSIZE] > 0:
+        if m[sc + _NREC] + 2 * cap > h[H_RECCAP] or m[sc + _NBL] + cap * h[H_NK] > h[H_BLCAP]:
+            return FLUSH
+        step = m[hp]
+        nb = 0
+        while m[sc + _HSIZE] > 0 and m[hp] == step:
+            _pop(m, h, nb)
+            nb += 1
+        m[sc + _NBATCH] = nb
+        status = _resolve_step(rows, m, h, g, gh, step)
+        if status != DONE:
+            return status
+    return DONE
+
+
+_KERNEL_FUNCS = ("_heap_less", "_heap_swap", "_push", "_pop", "_column0", "_advance", "_work_push", "_propagate",
+                 "_unit_of", "_start", "_add_wait", "_record", "_record_pair", "_mark_victim", "_parent", "_start_of",
+                 "_last_parent", "_child_rank", "_try_before", "_resolve_lp", "_before", "_order_victims",
+                 "_resolve_step", "_finish_step", "_run")
+
+
+def _interpreted():
+    """The kernel functions bound to a namespace of their own, never compiled."""
+    space = dict(globals())
+    for name in _KERNEL_FUNCS:
+        fn = globals()[name]
+        space[name] = types.FunctionType(fn.__code__, space, name, fn.__defaults__, fn.__closure__)
+    return space["_run"]
+
+
+#: the interpreted kernel (the same code as the compiled one, run by CPython)
+KERNEL_PY = _interpreted()
+if njit is not None:
+    for _name in _KERNEL_FUNCS:
+        # nothing is allocated in the kernel: no reference counting
+        globals()[_name] = njit(cache=True, nogil=True, _nrt=False)(globals()[_name])
+    KERNEL = _run
+else:  # pragma: no cover
+    KERNEL = None
+
+
+# --------------------------------------------------------------------------------------
+# Python side
+
+
+def kernel_segment_eligible(der, seg) -> bool:
+    """What the event path resolves: NoC pairs on the first or the last op of their layers
+    (TRAN, MRG), ADC-sharing pairs with no layer in two."""
+    if not seg.noc_pairs and not seg.adc_pairs:
+        return False
+    if seg.adc_pairs and not seg.adc_disjoint:
+        return False
+    return all(k in (0, len(der.ops[layer]) - 1) for layer, k in seg.noc_keys)
+
+
+class GlobalLayout:
+    """Where every layer's starts live in the one ``rows`` array of a schedule call, and the
+    network part of ``g`` (cached on the derived problem: :func:`global_layout`)."""
+
+    def __init__(self, der) -> None:
+        L = der.num_layers
+        nblk = np.array(der.blocks, dtype=np.int64)
+        ncol = np.array([len(ops) for ops in der.ops], dtype=np.int64)
+        roff = np.zeros(L, dtype=np.int64)
+        roff[1:] = np.cumsum(nblk * ncol)[:-1]
+        self.roff = roff.tolist()
+        self.total = int((nblk * ncol).sum())
+        poff = np.zeros(L + 1, dtype=np.int64)
+        prov, paroff, parents = [], [], []
+        pos = 0
+        for layer in range(L):
+            for p, parent in zip(der.providers[layer], der.parent_block[layer]):
+                prov.append(p)
+                paroff.append(pos)
+                parents.append(parent)
+                pos += len(parent)
+            poff[layer + 1] = len(prov)
+        regions = [(G_ROFF, roff), (G_NCOL, ncol), (G_NBLK, nblk), (G_POFF, poff), (G_PROV, prov),
+                   (G_PAROFF, paroff), (G_PAR, np.concatenate(parents) if parents else [])]
+        header = np.zeros(_G_SIZE, dtype=np.int64)
+        parts, offset = [], 0
+        for slot, values in regions:
+            values = np.asarray(values, dtype=np.int64).ravel()
+            header[slot] = offset
+            parts.append(values)
+            offset += len(values)
+        self.static = np.concatenate(parts)
+        header[G_OK] = offset
+        header[G_VICT] = offset + L
+        header[G_LP] = offset + L + self.total
+        header[G_STACK] = offset + L + 2 * self.total
+        header[G_STACKCAP] = 3 * _STACK_CAP
+        header[G_NL] = L
+        self.header = header
+        self.size = offset + L + 2 * self.total + 3 * _STACK_CAP
+
+    def memory(self) -> np.ndarray:
+        """A fresh ``g``: no layer readable yet, no victims."""
+        g = np.zeros(self.size, dtype=np.int64)
+        g[:len(self.static)] = self.static
+        return g
+
+
+def global_layout(der) -> GlobalLayout:
+    found = getattr(der, "_kernel_layout", None)
+    if found is None:
+        found = der._kernel_layout = GlobalLayout(der)
+    return found
+
+
+class _Static:
+    """Problem-only part of one segment's kernel memory (cached on the segment)."""
+
+    def __init__(self, der, seg) -> None:
+        lo, hi = seg.lo, seg.hi
+        self.lo, self.hi = lo, hi
+        layers = list(range(lo, hi + 1))
+        self.layers = layers
+        L = len(layers)
+        nblk = np.array([der.blocks[l] for l in layers], dtype=np.int64)
+        ncol = np.array([len(der.ops[l]) for l in layers], dtype=np.int64)
+        roff = np.array(global_layout(der).roff[lo:hi + 1], dtype=np.int64)  # in the network's rows
+        koff = np.zeros(L + 1, dtype=np.int64)
+        koff[1:] = np.cumsum(ncol)
+        ext_off = np.zeros(L, dtype=np.int64)
+        ext_off[1:] = np.cumsum(nblk)[:-1]
+        self.ext_size = int(nblk.sum())
+        # keys: NoC keys, then ADC keys
+        adc_partner_of = {}
+        for a, b in seg.adc_pairs:
+            ka, kb = (a, der.op_index[a]["ADC"]), (b, der.op_index[b]["ADC"])
+            adc_partner_of[ka] = kb
+            adc_partner_of[kb] = ka
+        key_list = list(seg.noc_keys) + [key for key in sorted(adc_partner_of) if key not in seg.noc_keys]
+        key_index = {key: i for i, key in enumerate(key_list)}
+        NK = len(key_list)
+        noc_partners = {key: [] for key in seg.noc_keys}
+        for a, b in seg.noc_pairs:  # NocSegment's partner lists, in the same order
+            noc_partners[a].append(b)
+            noc_partners[b].append(a)
+        poff = np.zeros(NK + 1, dtype=np.int64)
+        plist = []
+        pmat = np.zeros((NK, NK), dtype=np.int64)
+        for i, key in enumerate(key_list):
+            for other in noc_partners.get(key, ()):
+                plist.append(key_index[other])
+                pmat[i, key_index[other]] = 1
+            poff[i + 1] = len(plist)
+        key_adc = np.array([key in adc_partner_of for key in key_list], dtype=np.int64)
+        adc_partner = np.array([key_index[adc_partner_of[key]] if key in adc_partner_of else -1 for key in key_list],
+                               dtype=np.int64)
+        key_layer = np.array([key[0] - lo for key in key_list], dtype=np.int64)
+        self.key_list = key_list
+        self.key_flat = np.array([koff[key[0] - lo] + key[1] for key in key_list], dtype=np.int64)
+        self.pmat = pmat
+        # units (EventSegment): runs of plain columns and single conflict columns
+        conflict = {}
+        for layer, k in key_list:
+            conflict.setdefault(layer, set()).add(k)
+        u_first, u_end, u_conf, u_key = [], [], [], []
+        uoff = np.zeros(L + 1, dtype=np.int64)
+        for i, layer in enumerate(layers):
+            start = 0
+            count = len(der.ops[layer])
+            for k in sorted(conflict.get(layer, ())):
+                if k > start:
+                    u_first.append(start), u_end.append(k), u_conf.append(0), u_key.append(-1)
+                u_first.append(k), u_end.append(k + 1), u_conf.append(1), u_key.append(key_index[(layer, k)])
+                start = k + 1
+            if start < count:
+                u_first.append(start), u_end.append(count), u_conf.append(0), u_key.append(-1)
+            uoff[i + 1] = len(u_first)
+        self.uoff = uoff
+        self.num_units = len(u_first)
+        self.cap = max(1, int(sum(u_conf)))
+        # providers inside the segment, consumers inside the segment
+        ipoff = np.zeros(L + 1, dtype=np.int64)
+        ip_layer, ip_paroff, parents = [], [], []
+        self.external = []  # per local layer: (has providers, [(provider, parent blocks)] before lo)
+        pos = 0
+        for i, layer in enumerate(layers):
+            ext = []
+            for p, parent in zip(der.providers[layer], der.parent_block[layer]):
+                if p >= lo:
+                    ip_layer.append(p - lo)
+                    ip_paroff.append(pos)
+                    parents.append(parent.astype(np.int64))
+                    pos += len(parent)
+                else:
+                    ext.append((p, parent))
+            ipoff[i + 1] = len(ip_layer)
+            self.external.append((bool(der.providers[layer]), ext))
+        coff = np.zeros(L + 1, dtype=np.int64)
+        cons = []
+        for i, layer in enumerate(layers):
+            cons.extend(m - lo for m in der.consumers[layer] if m <= hi)
+            coff[i + 1] = len(cons)
+        self.nblk, self.ncol, self.roff, self.ext_off = nblk.tolist(), ncol.tolist(), roff.tolist(), ext_off.tolist()
+        self.kt = int(koff[-1])
+        regions = [
+            (H_ROFF, roff), (H_NCOL, ncol), (H_KOFF, koff), (H_UOFF, uoff), (H_NBLK, nblk), (H_COFF, coff),
+            (H_CONS, cons), (H_UFIRST, u_first), (H_UEND, u_end), (H_UCONF, u_conf), (H_UKEY, u_key),
+            (H_EXTOFF, ext_off), (H_IPOFF, ipoff), (H_IPLAYER, ip_layer), (H_IPPAROFF, ip_paroff),
+            (H_PAR, np.concatenate(parents) if parents else []), (H_KEYADC, key_adc),
+            (H_ADCPARTNER, adc_partner), (H_POFF, poff), (H_PLIST, plist), (H_PMAT, pmat.ravel()),
+            (H_KEYLAYER, key_layer),
+        ]
+        header = np.zeros(_H_SIZE, dtype=np.int64)
+        parts, offset = [], 0
+        for slot, values in regions:
+            values = np.asarray(values, dtype=np.int64).ravel()
+            header[slot] = offset
+            parts.append(values)
+            offset += len(values)
+        self.memory = np.concatenate(parts)
+        work_cap = L + 2 * len(cons) + 16
+        rec_cap = max(4096, 4 * (self.cap + 1))
+        bl_cap = rec_cap * max(1, NK)
+        # per call, then state: (slot, length)
+        layout = [
+            (H_EXT, self.ext_size), (H_TAU, self.kt), (H_DELTA, self.kt), (H_SIGMA, self.kt), (H_EXTLP, self.ext_size),
+            (H_KEYTAU, NK), (H_DONE, self.num_units), (H_WAITING, self.num_units), (H_RUNNING, NK * W_RUNNING),
+            (H_HEAP, (self.cap + 1) * W_HEAP), (H_BATCH, (self.cap + 1) * W_BATCH),
+            (H_WAITS, (self.cap + 1) * W_WAITS), (H_FREE, self.cap + 1), (H_FLAGS, self.cap + 1),
+            (H_SCRATCH, (self.cap + 1) * W_SCRATCH), (H_WORK, work_cap), (H_REC, rec_cap * W_REC),
+            (H_BL, bl_cap * W_BL), (H_SC, _SC_SIZE),
+        ]
+        for slot, length in layout:
+            header[slot] = offset
+            offset += length
+        self.total = offset
+        header[H_NL], header[H_NK], header[H_CAP] = L, NK, self.cap
+        header[H_RECCAP], header[H_BLCAP], header[H_WORKCAP] = rec_cap, bl_cap, work_cap
+        header[H_BITS] = der.bits
+        header[H_LO] = lo
+        self.header = header
+        self.rec_cap, self.bl_cap = rec_cap, bl_cap
+
+
+class KernelSegment:
+    """Runs the compiled (or, with ``kernel=KERNEL_PY``, the interpreted) kernel on one segment
+    and writes the starts into ``timing.est``."""
+
+    def __init__(self, timing, seg, kernel=None) -> None:
+        self.timing = timing
+        self.der = timing.der
+        self.seg = seg
+        self.kernel = kernel or KERNEL
+        static = getattr(seg, "_kernel_static", None)
+        if static is None:
+            static = seg._kernel_static = _Static(self.der, seg)
+        self.static = static
+
+    def _region(self, slot: int, length: int) -> np.ndarray:
+        start = int(self.h[slot])
+        return self.m[start:start + length]
+
+    def run(self) -> None:
+        timing, s = self.timing, self.static
+        h = self.h = s.header
+        m = self.m = np.zeros(s.total, dtype=np.int64)
+        m[:len(s.memory)] = s.memory
+        layers = s.layers
+        # per call: durations and the arrivals from layers before the segment
+        tau = self._region(H_TAU, s.kt)
+        tau[:] = [x for l in layers for x in timing.taus[l]]
+        self._region(H_DELTA, s.kt)[:] = [x for l in layers for x in timing.delta[l]]
+        self._region(H_SIGMA, s.kt)[:] = [x for l in layers for x in timing.sigma[l]]
+        key_tau = self._region(H_KEYTAU, len(s.key_list))
+        key_tau[:] = tau[s.key_flat]
+        ext = self._region(H_EXT, s.ext_size)
+        ext_lp = self._region(H_EXTLP, s.ext_size)
+        ext[:] = _NEG
+        ext_lp[:] = _NEG
+        for i, layer in enumerate(layers):
+            has_providers, external = s.external[i]
+            lo, hi = s.ext_off[i], s.ext_off[i] + s.nblk[i]
+            part, lp = ext[lo:hi], ext_lp[lo:hi]
+            if not has_providers:
+                part[0] = 0
+            for p, parent in external:
+                last = timing.est[p][parent, -1]
+                np.maximum(lp, last, out=lp)
+                np.maximum(part, last + timing.taus[p][-1], out=part)
+        self._region(H_RUNNING, len(s.key_list) * W_RUNNING)[0::W_RUNNING] = _NEG
+        rows, g, gh = timing.rows, timing.g, timing.gh
+        # est views of the rows: the step order reads the starts found so far during the run
+        for i, layer in enumerate(layers):
+            view = rows[s.roff[i]:s.roff[i] + s.nblk[i] * s.ncol[i]].reshape(s.nblk[i], s.ncol[i])
+            timing.est[layer] = view
+            timing._est_rows[layer] = view
+            g[gh[G_OK] + layer] = 1
+        sc = self._region(H_SC, _SC_SIZE)
+        kernel = self.kernel
+        status = kernel(rows, m, h, g, gh, 0)
+        while status != DONE:
+            self._drain(sc)
+            if status == NEED_ORDER:
+                self._decide(sc, key_tau)
+                status = kernel(rows, m, h, g, gh, 1)
+            else:
+                status = kernel(rows, m, h, g, gh, 0)
+        self._drain(sc)
+        if sc[_OVERFLOW]:
+            raise ScheduleError("segment work stack overflow (scheduler invariant)")
+        timing.noc_bubbles += int(sc[_NOC])
+        timing.adc_bubbles += int(sc[_ADC])
+        done = self._region(H_DONE, s.num_units)
+        uoff = s.uoff
+        for i, layer in enumerate(layers):
+            if int(done[uoff[i]:uoff[i + 1]].min()) != s.nblk[i]:
+                raise ScheduleError(f"layer {layer} was not fully scheduled (scheduler invariant)")
+            timing._est_rows[layer] = None
+
+    def _drain(self, sc) -> None:
+        """Hand the bubble records made so far to the step order (materialised lazily)."""
+        count = int(sc[_NREC])
+        if not count:
+            return
+        s = self.static
+        records = self._region(H_REC, s.rec_cap * W_REC)[:count * W_REC].reshape(count, W_REC).copy()
+        nbl = int(sc[_NBL])
+        blockers = self._region(H_BL, s.bl_cap * W_BL)[:nbl * W_BL].reshape(nbl, W_BL).copy()
+        sc[_NREC] = 0
+        sc[_NBL] = 0
+        self.timing.order.defer(lambda: self._materialize(records, blockers))
+
+    def _materialize(self, records, blockers) -> None:
+        order = self.timing.order
+        lo = self.static.lo
+        keys = self.static.key_list
+        for row in records.tolist():
+            kind, blk, block, column, step, end = row[:6]
+            node = (blk + lo, block, column, 0)
+            if kind == REC_NOC:
+                first, count = row[6], row[7]
+                found = [(b[0], b[1], (keys[b[2]][0], b[3], keys[b[2]][1], 0))
+                         for b in blockers[first:first + count].tolist()]
+                order.set_bubble_range(node, step, end, _noc_maker(node, found, order))
+            elif kind == REC_ADC:
+                runner_layer, runner_k = keys[row[6]]
+                order.set_bubble_range(node, step, end,
+                                       _adc_maker(node, runner_layer, row[7], runner_k, row[8], order))
+            else:
+                node_a = (row[8] + lo, row[9], row[10], 0)
+                node_b = (row[11] + lo, row[12], row[13], 0)
+                # REC_PAIR: the pair is put in Proc order on first use; REC_SORTED: in order
+                lazy = order if kind == REC_PAIR else None
+                order.set_bubble(node, Bubble(step, 1, ((node_a, step), (node_b, step)), lazy))
+
+    def _decide(self, sc, key_tau) -> None:
+        """NocSegment._free_victims with the ``A`` order: the flags mark the involved free
+        entries on entry and the victims on return."""
+        timing = self.timing
+        order = timing.order
+        s = self.static
+        lo = s.lo
+        cap = s.cap + 1
+        batch = self._region(H_BATCH, cap * W_BATCH).reshape(cap, W_BATCH)
+        free = self._region(H_FREE, cap)
+        flags = self._region(H_FLAGS, cap)
+        step = int(sc[_STEP])
+        nfree = int(sc[_NFREE])
+        by_node = {}
+        slot_of = {}
+        for a in range(nfree):
+            if flags[a]:
+                i = int(free[a])
+                node = (int(batch[i, 2]) + lo, int(batch[i, 3]), int(batch[i, 4]), 0)
+                by_node[node] = int(batch[i, 6])
+                slot_of[node] = a
+        flags[:nfree] = 0
+        pmat = s.pmat
+        entries = order.sort_entries([(node, step) for node in by_node])
+        marked = [False] * len(entries)
+        for i in range(len(entries)):
+            if marked[i]:
+                continue
+            key_i = by_node[entries[i][0]]
+            for j in range(i + 1, len(entries)):
+                if marked[j]:
+                    continue
+                key_j = by_node[entries[j][0]]
+                if not pmat[key_i, key_j]:
+                    continue
+                first_yields = key_tau[key_i] > key_tau[key_j]
+                victim = i if first_yields else j
+                node = entries[victim][0]
+                order.set_bubble(node, Bubble(step, 1, (entries[i], entries[j])))
+                flags[slot_of[node]] = 1
+                layer, block, column, _ = node
+                g = timing.g
+                g[timing.gh[G_VICT] + g[timing.gh[G_ROFF] + layer] + block * len(self.der.ops[layer]) + column] = 1
+                timing.noc_bubbles += 1
+                if first_yields:
+                    break
+                marked[j] = True
+
+
+def _noc_maker(node, blockers, order):
+    """EventSegment._bubble_wait's ``make``."""
+    if len(blockers) == 1:
+        first_entry = (blockers[0][2], blockers[0][0])
+
+        def make(attempt: int) -> Bubble:
+            return Bubble(attempt, 1, (first_entry, (node, attempt)))
+        return make
+    blockers = sorted(blockers, key=lambda b: (b[0], b[1]))
+
+    def make_many(attempt: int) -> Bubble:
+        live = [b for b in blockers if b[1] > attempt]
+        tied = [b for b in live if b[0] == live[0][0]]
+        if len(tied) > 1:
+            first = order.sort_entries([(b[2], b[0]) for b in tied])[0]
+        else:
+            first = (live[0][2], live[0][0])
+        return Bubble(attempt, 1, (first, (node, attempt)))
+    return make_many
+
+
+def _adc_maker(node, runner_layer, block, runner_k, start, order):
+    """EventSegment._adc_wait's ``make``."""
+
+    def make(attempt: int) -> Bubble:
+        running_bit = (runner_layer, block, runner_k, attempt - start)
+        return Bubble(attempt, 0, ((node, attempt), (running_bit, attempt)), order)
+    return make
