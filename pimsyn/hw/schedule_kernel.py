@@ -49,8 +49,8 @@ _NEG = -(1 << 40)
  H_IPLAYER, H_IPPAROFF, H_PAR, H_KEYADC, H_ADCPARTNER, H_POFF, H_PLIST, H_PMAT, H_KEYLAYER,
  H_EXT, H_TAU, H_DELTA, H_SIGMA, H_EXTLP, H_KEYTAU,
  H_DONE, H_WAITING, H_RUNNING, H_HEAP, H_BATCH, H_WAITS, H_FREE, H_FLAGS, H_SCRATCH, H_WORK, H_REC, H_BL, H_SC,
- H_NL, H_NK, H_CAP, H_RECCAP, H_BLCAP, H_WORKCAP, H_BITS, H_LO) = range(49)
-_H_SIZE = 49
+ H_NL, H_NK, H_CAP, H_RECCAP, H_BLCAP, H_WORKCAP, H_BITS, H_LO, H_KEYCOL) = range(50)
+_H_SIZE = 50
 # The whole network, for the ``A``-order walks (:func:`_before`): ``g`` holds per layer the
 # offset of its rows in ``rows`` (every layer's starts live in one array), its op count and
 # providers with their parent blocks; G_OK[layer] = 1 when the layer's starts are in
@@ -58,9 +58,18 @@ _H_SIZE = 49
 # G_LP memoises each node's natural last parent (StepOrder.natural: 0 unknown, 1 the
 # previous op, 2 the previous block, 3 + j the j-th provider); G_STACK is the explicit
 # stack of :func:`_resolve_lp`.
-G_ROFF, G_NCOL, G_NBLK, G_POFF, G_PROV, G_PAROFF, G_PAR, G_OK, G_VICT, G_NL, G_LP, G_STACK, G_STACKCAP = range(13)
-_G_SIZE = 13
+# G_BHEAD[cell] - 1 is the latest of the node's bubble records in G_BREC (B_* fields,
+# linked through B_PREV); G_BSC holds the record count and capacity.
+(G_ROFF, G_NCOL, G_NBLK, G_POFF, G_PROV, G_PAROFF, G_PAR, G_OK, G_VICT, G_NL, G_LP, G_STACK, G_STACKCAP,
+ G_BHEAD, G_BREC, G_BSC) = range(16)
+_G_SIZE = 16
 _STACK_CAP = 1 << 16
+_BREC_CAP = 1 << 14
+# a bubble record: the victim's attempts first..end-1 were bubbled by the pair (entry 1,
+# entry 2); B_TYPE 1: entry 1 = (a blocker, its start) and entry 2 = (the victim, the
+# attempt); 2: both entries given (one step); 0: not readable here (Python decides)
+B_PREV, B_FIRST, B_END, B_TYPE, B_E1L, B_E1B, B_E1K, B_E1S, B_E2L, B_E2B, B_E2K = range(11)
+W_BREC = 11
 #: longest lp-chain walk of one comparison before handing it to Python
 _WALK_LIMIT = 1 << 20
 #: widths of the 2D regions
@@ -311,7 +320,48 @@ def _record_pair(m, h, x, i, j):
 
 
 def _mark_victim(rows, g, gh, layer, block, column):
-    g[gh[G_VICT] + g[gh[G_ROFF] + layer] + block * g[gh[G_NCOL] + layer] + column] = 1
+    """Flag a victim (1; 2 stays: some of its bubbles were not stored)."""
+    cell = gh[G_VICT] + g[gh[G_ROFF] + layer] + block * g[gh[G_NCOL] + layer] + column
+    if not g[cell]:
+        g[cell] = 1
+
+
+def _store_bubble(g, gh, layer, block, k, first, end, kind):
+    """Append a bubble record of node (layer, block, k); returns its offset, -1 if full."""
+    bsc = gh[G_BSC]
+    count = g[bsc]
+    node = g[gh[G_ROFF] + layer] + block * g[gh[G_NCOL] + layer] + k
+    if count >= g[bsc + 1]:
+        g[gh[G_VICT] + node] = 2  # its bubbles are unknown here
+        return -1
+    g[bsc] = count + 1
+    x = gh[G_BREC] + count * W_BREC
+    cell = gh[G_BHEAD] + node
+    g[x + B_PREV] = g[cell]
+    g[cell] = count + 1
+    g[x + B_FIRST] = first
+    g[x + B_END] = end
+    g[x + B_TYPE] = kind
+    return x
+
+
+def _bubble_pair(g, gh, layer, block, k, step):
+    """The Proc-ordered pair of the node's bubble at ``step``: (True, entry 1, entry 2) as
+    (layer, block, k, step) each, or (False, ...) when it is not readable here."""
+    idx = g[gh[G_BHEAD] + g[gh[G_ROFF] + layer] + block * g[gh[G_NCOL] + layer] + k]
+    while idx:
+        x = gh[G_BREC] + (idx - 1) * W_BREC
+        if g[x + B_FIRST] <= step < g[x + B_END]:
+            kind = g[x + B_TYPE]
+            if kind == 1:
+                return (True, g[x + B_E1L], g[x + B_E1B], g[x + B_E1K], g[x + B_E1S],
+                        layer, block, k, step)
+            if kind == 2:
+                return (True, g[x + B_E1L], g[x + B_E1B], g[x + B_E1K], step,
+                        g[x + B_E2L], g[x + B_E2B], g[x + B_E2K], step)
+            break
+        idx = g[x + B_PREV]
+    return False, 0, 0, 0, 0, 0, 0, 0, 0
 
 
 def _parent(g, gh, layer, block, k, slot):
@@ -339,8 +389,18 @@ def _last_parent(rows, g, gh, layer, block, k, step):
         return 3, 0, 0, 0, 0
     K = g[gh[G_NCOL] + layer]
     cell = g[gh[G_ROFF] + layer] + block * K + k
-    if g[gh[G_VICT] + cell]:
-        return 1, 0, 0, 0, step - 1
+    victim = g[gh[G_VICT] + cell]
+    if victim:
+        # a victim retried every step of its waits: at such a retry its last parent is the
+        # bubble of the previous step; at a first attempt, its parents as for any node
+        if victim == 2:
+            return 3, 0, 0, 0, 0
+        idx = g[gh[G_BHEAD] + cell]
+        while idx:
+            x = gh[G_BREC] + (idx - 1) * W_BREC
+            if g[x + B_FIRST] <= step - 1 < g[x + B_END]:
+                return 1, layer, block, k, step - 1
+            idx = g[x + B_PREV]
     memo = g[gh[G_LP] + cell]
     if memo:
         pl, pb, pk = _parent(g, gh, layer, block, k, memo)
@@ -380,13 +440,14 @@ def _last_parent(rows, g, gh, layer, block, k, step):
 
 
 def _child_rank(g, gh, pl, pb, pk, layer, block, k):
-    """Order among a parent's children (5.12): the next op, the next block, (bits), then
-    the consumers' blocks (-1: a consumer block, not ranked here)."""
+    """Order among a parent's children (5.12, StepOrder.child_index): the next op (0), the
+    next block (1), (its bits), then the consumers' blocks (2), in consumer order (layers
+    ascending) and block order within a consumer."""
     if layer == pl and block == pb and k == pk + 1:
         return 0
     if layer == pl and block == pb + 1 and k == pk:
         return 1
-    return -1
+    return 2
 
 
 def _try_before(rows, g, gh, al, ab, ak, astep, bl, bb, bk, bstep):
@@ -396,9 +457,25 @@ def _try_before(rows, g, gh, al, ab, ak, astep, bl, bb, bk, bstep):
     akind, bkind = 0, 0
     for _ in range(_WALK_LIMIT):
         if akind == 1 or bkind == 1:
-            if akind == 1 and bkind == 1:
+            if akind != 1 or bkind != 1:
+                return (1 if bkind == 1 else 0), 0, 0, 0  # normal nodes precede the step's bubbles
+            # two NoC bubbles of one step: ordered by their pairs (StepOrder._compare_step)
+            ok, a1l, a1b, a1k, a1s, a2l, a2b, a2k, a2s = _bubble_pair(g, gh, al, ab, ak, astep)
+            if not ok:
                 return 2, 0, 0, 0
-            return (1 if bkind == 1 else 0), 0, 0, 0  # normal nodes precede the step's bubbles
+            ok, b1l, b1b, b1k, b1s, b2l, b2b, b2k, b2s = _bubble_pair(g, gh, bl, bb, bk, bstep)
+            if not ok:
+                return 2, 0, 0, 0
+            if a1l != b1l or a1b != b1b or a1k != b1k or a1s != b1s:
+                al, ab, ak, astep, bl, bb, bk, bstep = a1l, a1b, a1k, a1s, b1l, b1b, b1k, b1s
+            elif a2l != b2l or a2b != b2b or a2k != b2k or a2s != b2s:
+                al, ab, ak, astep, bl, bb, bk, bstep = a2l, a2b, a2k, a2s, b2l, b2b, b2k, b2s
+            else:
+                return 2, 0, 0, 0
+            if astep != bstep:
+                return (1 if astep < bstep else 0), 0, 0, 0
+            akind, bkind = 0, 0
+            continue
         ka, pal, pab, pak, ra = _last_parent(rows, g, gh, al, ab, ak, astep)
         if ka == 3:
             return 2, 0, 0, 0
@@ -422,13 +499,13 @@ def _try_before(rows, g, gh, al, ab, ak, astep, bl, bb, bk, bstep):
         if ka == 0 and kb == 0 and pal == pbl and pab == pbb and pak == pbk:
             rank_a = _child_rank(g, gh, pal, pab, pak, al, ab, ak)
             rank_b = _child_rank(g, gh, pal, pab, pak, bl, bb, bk)
-            if rank_a < 0 and rank_b < 0:
-                return 2, 0, 0, 0
-            if rank_a < 0:
-                return 0, 0, 0, 0
-            if rank_b < 0:
-                return 1, 0, 0, 0
-            return (1 if rank_a < rank_b else 0), 0, 0, 0
+            if rank_a != rank_b:
+                return (1 if rank_a < rank_b else 0), 0, 0, 0
+            if rank_a < 2:
+                return 2, 0, 0, 0  # (cannot happen: two different children)
+            if al != bl:
+                return (1 if al < bl else 0), 0, 0, 0
+            return (1 if ab < bb else 0), 0, 0, 0
         al, ab, ak, astep, akind = pal, pab, pak, ra, ka
         bl, bb, bk, bstep, bkind = pbl, pbb, pbk, rb, kb
     return 2, 0, 0, 0
@@ -551,6 +628,15 @@ def _order_victims(rows, m, h, g, gh, step):
             iv = m[free + m[scratch + victim * W_SCRATCH]]
             rec = _record(rows, m, h, g, gh, REC_SORTED, iv, step, step + 1)
             _record_pair(m, h, rec, ix, iy)
+            lo = h[H_LO]
+            y_ = _store_bubble(g, gh, m[rec + 1] + lo, m[rec + 2], m[rec + 3], step, step + 1, 2)
+            if y_ >= 0:
+                g[y_ + B_E1L] = m[rec + 8] + lo
+                g[y_ + B_E1B] = m[rec + 9]
+                g[y_ + B_E1K] = m[rec + 10]
+                g[y_ + B_E2L] = m[rec + 11] + lo
+                g[y_ + B_E2B] = m[rec + 12]
+                g[y_ + B_E2K] = m[rec + 13]
             m[flags + m[scratch + victim * W_SCRATCH]] = 1
             m[sc + _NOC] += 1
             if first_yields:
@@ -581,6 +667,7 @@ def _resolve_step(rows, m, h, g, gh, step):
         if start + bits > step:
             end = start + bits
             x = _record(rows, m, h, g, gh, REC_ADC, i, step, end)
+            _store_bubble(g, gh, m[x + 1] + h[H_LO], m[x + 2], m[x + 3], step, end, 0)
             m[x + 6] = partner
             m[x + 7] = m[running + partner * W_RUNNING + 1]
             m[x + 8] = start
@@ -603,6 +690,7 @@ def _resolve_step(rows, m, h, g, gh, step):
                 m[flags + a] = 0
                 end = step + bits
                 x = _record(rows, m, h, g, gh, REC_ADC, i, step, end)
+                _store_bubble(g, gh, m[x + 1] + h[H_LO], m[x + 2], m[x + 3], step, end, 0)
                 m[x + 6] = partner
                 m[x + 7] = m[batch + j * W_BATCH + 3]
                 m[x + 8] = step
@@ -643,6 +731,15 @@ def _resolve_step(rows, m, h, g, gh, step):
                     m[y + 2] = other
                     m[y + 3] = m[running + other * W_RUNNING + 1]
                     m[sc + _NBL] += 1
+            lo = h[H_LO]
+            y = _store_bubble(g, gh, m[x + 1] + lo, m[x + 2], m[x + 3], step, end, 1 if blocked == 1 else 0)
+            if y >= 0 and blocked == 1:
+                z = h[H_BL] + (m[sc + _NBL] - 1) * W_BL
+                other = m[z + 2]
+                g[y + B_E1L] = m[h[H_KEYLAYER] + other] + lo
+                g[y + B_E1B] = m[z + 3]
+                g[y + B_E1K] = m[h[H_KEYCOL] + other]
+                g[y + B_E1S] = m[z]
             m[sc + _NOC] += end - step
             _add_wait(m, h, i, end)
         else:
@@ -683,6 +780,7 @@ def _resolve_step(rows, m, h, g, gh, step):
                     m[flags + victim] = 1
                     x = _record(rows, m, h, g, gh, REC_PAIR, m[free + victim], step, step + 1)
                     _record_pair(m, h, x, ia, ib)
+                    _store_bubble(g, gh, m[x + 1] + h[H_LO], m[x + 2], m[x + 3], step, step + 1, 0)
                     m[sc + _NOC] += 1
                     decided = True
             if not decided and not _order_victims(rows, m, h, g, gh, step):
@@ -738,7 +836,7 @@ def _run(rows, m, h, g, gh, resume):
 
 
 _KERNEL_FUNCS = ("_heap_less", "_heap_swap", "_push", "_pop", "_column0", "_advance", "_work_push", "_propagate",
-                 "_unit_of", "_start", "_add_wait", "_record", "_record_pair", "_mark_victim", "_parent", "_start_of",
+                 "_unit_of", "_start", "_add_wait", "_record", "_record_pair", "_mark_victim", "_store_bubble", "_bubble_pair", "_parent", "_start_of",
                  "_last_parent", "_child_rank", "_try_before", "_resolve_lp", "_before", "_order_victims",
                  "_resolve_step", "_finish_step", "_run")
 
@@ -754,6 +852,7 @@ def _interpreted():
 
 #: the interpreted kernel (the same code as the compiled one, run by CPython)
 KERNEL_PY = _interpreted()
+_PY = KERNEL_PY.__globals__
 if njit is not None:
     for _name in _KERNEL_FUNCS:
         # nothing is allocated in the kernel: no reference counting
@@ -814,14 +913,18 @@ class GlobalLayout:
         header[G_LP] = offset + L + self.total
         header[G_STACK] = offset + L + 2 * self.total
         header[G_STACKCAP] = 3 * _STACK_CAP
+        header[G_BHEAD] = offset + L + 2 * self.total + 3 * _STACK_CAP
+        header[G_BSC] = int(header[G_BHEAD]) + self.total
+        header[G_BREC] = int(header[G_BSC]) + 2
         header[G_NL] = L
         self.header = header
-        self.size = offset + L + 2 * self.total + 3 * _STACK_CAP
+        self.size = int(header[G_BREC]) + _BREC_CAP * W_BREC
 
     def memory(self) -> np.ndarray:
         """A fresh ``g``: no layer readable yet, no victims."""
         g = np.zeros(self.size, dtype=np.int64)
         g[:len(self.static)] = self.static
+        g[self.header[G_BSC] + 1] = _BREC_CAP
         return g
 
 
@@ -927,7 +1030,7 @@ class _Static:
             (H_EXTOFF, ext_off), (H_IPOFF, ipoff), (H_IPLAYER, ip_layer), (H_IPPAROFF, ip_paroff),
             (H_PAR, np.concatenate(parents) if parents else []), (H_KEYADC, key_adc),
             (H_ADCPARTNER, adc_partner), (H_POFF, poff), (H_PLIST, plist), (H_PMAT, pmat.ravel()),
-            (H_KEYLAYER, key_layer),
+            (H_KEYLAYER, key_layer), (H_KEYCOL, [key[1] for key in key_list]),
         ]
         header = np.zeros(_H_SIZE, dtype=np.int64)
         parts, offset = [], 0
@@ -1112,13 +1215,22 @@ class KernelSegment:
                 node = entries[victim][0]
                 order.set_bubble(node, Bubble(step, 1, (entries[i], entries[j])))
                 flags[slot_of[node]] = 1
-                layer, block, column, _ = node
-                g = timing.g
-                g[timing.gh[G_VICT] + g[timing.gh[G_ROFF] + layer] + block * len(self.der.ops[layer]) + column] = 1
+                _store_known(timing.g, timing.gh, node, step, entries[i][0], entries[j][0])
                 timing.noc_bubbles += 1
                 if first_yields:
                     break
                 marked[j] = True
+
+
+def _store_known(g, gh, node, step, first, second) -> None:
+    """A victim bubbled at ``step`` by the Proc-ordered pair (first, second) (all at that
+    step), made in Python: flag it and store the pair for the kernel's walks."""
+    layer, block, k, _ = node
+    _PY["_mark_victim"](None, g, gh, layer, block, k)
+    x = _PY["_store_bubble"](g, gh, layer, block, k, step, step + 1, 2)
+    if x >= 0:
+        g[x + B_E1L], g[x + B_E1B], g[x + B_E1K] = first[:3]
+        g[x + B_E2L], g[x + B_E2B], g[x + B_E2K] = second[:3]
 
 
 def _noc_maker(node, blockers, order):
