@@ -1,14 +1,27 @@
-"""How much search one `--effort` buys.
+"""How much search one `--effort` buys, and how the DSE spends it (see driver.py).
 
-The DSE is two-phase (see driver.py): every combination screens its duplication
-candidates with a small random population, then the best few configurations overall get
-the full EA. `effort` scales every knob roughly linearly in run time; effort 1 is the
-default that synthesizes AlexNet in about a minute on two cores.
+The DSE screens every (combination, duplication candidate, ResDAC) arm with a few random
+genes, then runs successive halving: each round keeps the best third of the arms and gives
+each survivor `eta` times the previous round's evaluations of local refinement, until
+`finalists` arms are left; those are refined further in chunks of `chunk` evaluations.
+
+`--effort` keeps meaning "more time, never worse":
+* at effort <= 1 every knob scales with effort (a quicker, coarser search);
+* above 1 the screening and the halving rounds stay exactly those of effort 1 and only the
+  finalists' refinement grows (more chunks of the same trajectory), so the result at a
+  higher effort is never below the result at a lower one (same seed).
+
+`scale` (<= 1) shrinks the evaluation counts for networks whose evaluations are slow
+(`network_scale`), so big networks finish in minutes, not hours.
 """
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
+
+#: evaluation-cost proxy of AlexNet (see `network_scale`); its budgets are the reference
+REFERENCE_COST = 12.0
 
 
 @dataclass(frozen=True)
@@ -16,24 +29,53 @@ class SearchBudget:
     sa_iterations: int  # SA moves per temperature level per chain (reference: 100)
     sa_chains: int  # parallel SA chains (reference: 10)
     candidates: int  # duplication candidates kept per combination (reference: 10)
-    screen_population: int  # random genes per (candidate, DAC) in the screening phase
-    finalists: int  # configurations refined by the full EA
-    population: int  # EA population (reference: 40)
-    generations: int  # EA generations at most (reference: 200)
-    patience: int  # stop an EA run after this many generations without improvement
+    screen_population: int  # random genes per arm in the screening phase
+    first_round: int  # evaluations per surviving arm in the first halving round
+    eta: int  # halving factor: keep 1/eta of the arms, give them eta x the evaluations
+    finalists: int  # arms left at the end of halving, then refined in chunks
+    chunk: int  # evaluations of one refinement task (a progress step)
+    chunks: int  # refinement chunks per finalist after the halving rounds
+    memo_limit: int = 4000  # memo entries an arm carries to its next task
 
     @classmethod
-    def from_effort(cls, effort: float) -> "SearchBudget":
-        def scaled(base: float, low: int) -> int:
-            return max(low, int(round(base * effort)))
+    def from_effort(cls, effort: float, scale: float = 1.0) -> "SearchBudget":
+        screen = min(effort, 1.0)
+        scale = min(1.0, max(scale, 0.05))
+
+        def scaled(base: float, low: int, factor: float = screen) -> int:
+            return max(low, int(round(base * factor)))
 
         return cls(
             sa_iterations=scaled(20, 2),
             sa_chains=10,
             candidates=scaled(4, 1),
-            screen_population=scaled(8, 2),
-            finalists=scaled(3, 1),
-            population=40,
-            generations=scaled(40, 2),
-            patience=scaled(8, 3),
+            screen_population=scaled(4, 2),
+            first_round=scaled(12, 2, screen * scale),
+            eta=3,
+            finalists=2,
+            chunk=scaled(400, 20, scale),
+            chunks=scaled(6, 1, effort),
         )
+
+
+def halving_rounds(arms: int, budget: SearchBudget) -> list[tuple[int, int]]:
+    """(survivors, evaluations per survivor) of each halving round for `arms` arms, then
+    the finalists' refinement as the last entry."""
+    rounds = []
+    alive, evaluations = arms, budget.first_round
+    while alive > budget.finalists:
+        alive = max(budget.finalists, math.ceil(alive / budget.eta))
+        rounds.append((alive, evaluations))
+        evaluations *= budget.eta
+    rounds.append((min(alive, budget.finalists), budget.chunk * budget.chunks))
+    return rounds
+
+
+def network_scale(cnet) -> float:
+    """Budget scale of a network from a deterministic proxy of its evaluation cost (the
+    cost layers and their computation blocks at duplication 1), AlexNet = 1."""
+    import numpy as np
+
+    blocks = float(np.sum(np.asarray(cnet.pixels)))
+    cost = cnet.num_layers * math.log2(max(blocks, 2.0))
+    return min(1.0, REFERENCE_COST * math.log2(4261.0 + 1000.0) / cost) if cost > 0 else 1.0

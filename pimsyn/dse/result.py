@@ -42,6 +42,7 @@ class ComboOutcome:
     finalist: bool = False  # refined by the full EA in the second phase
     evaluations: int = 0
     seconds: float = 0.0
+    timeouts: int = 0  # evaluations stopped by the time limit (counted as infeasible)
 
 
 @dataclass(frozen=True)
@@ -52,7 +53,7 @@ class SynthesisResult:
     options: SynthesisOptions
     evaluations: int
     wall_seconds: float
-    #: (seconds since start, best GOPS/W so far) after each combination / finalist
+    #: (seconds since start, best GOPS/W so far) after each task
     progress_curve: tuple[tuple[float, float], ...] = ()
 
     def summary(self) -> str:

@@ -1,0 +1,48 @@
+"""Worker processes of the DSE: how many, how they start, how they are stopped."""
+
+from __future__ import annotations
+
+import os
+import signal
+import time
+from concurrent.futures import ProcessPoolExecutor
+
+
+def worker_count(jobs: int, tasks: int) -> int:
+    """Worker processes that can help: at most one per core and one per task."""
+    return max(1, min(jobs, os.cpu_count() or 1, tasks))
+
+
+def ignore_interrupts() -> None:
+    """In a worker process: Ctrl-C (SIGINT, sent to the whole terminal process group) is
+    the driver's to handle, so workers ignore it and never print a traceback; SIGTERM gets
+    its default action, so `stop_workers` ends a worker at once."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+
+
+def stop_workers(pool: ProcessPoolExecutor) -> None:
+    """End every worker of `pool` now (after an error or a signal): cancel the queued tasks,
+    terminate the processes and reap them, so none is left orphaned. A worker that is
+    still alive after SIGTERM (e.g. one that was forking) gets SIGKILL."""
+    processes = list((getattr(pool, "_processes", None) or {}).values())
+    pool.shutdown(wait=False, cancel_futures=True)
+    processes += [p for p in (getattr(pool, "_processes", None) or {}).values() if p not in processes]
+    for process in processes:
+        try:
+            process.terminate()
+        except (OSError, ValueError, AttributeError):
+            pass
+    deadline = time.monotonic() + 5
+    for process in processes:
+        try:
+            process.join(timeout=max(0.0, deadline - time.monotonic()))
+        except (OSError, ValueError, AttributeError, AssertionError):
+            pass
+    for process in processes:
+        try:
+            if process.is_alive():
+                process.kill()
+                process.join(timeout=10)
+        except (OSError, ValueError, AttributeError, AssertionError):
+            pass

@@ -1,0 +1,275 @@
+"""Local refinement of a design point: a seeded hill-climb over conv duplication, macro
+counts and sharing pairs (iterated: a local optimum is kicked and climbed again).
+
+A point is (D, macros, partners): the conv duplication vector (conv order) and a gene of
+the partition EA (gene order: convs, then FCs). Neighbours of a point:
+
+* **macro count** of gene layer i one step up or down its count space (specified mode: the
+  next product of divisors, spec 4.2; unified mode: every admissible macro size);
+* **duplication** of conv i to the next value with one computation block fewer (up, if the
+  conv crossbar budget N still holds) or one more (down); an up move that does not fit
+  alone is paired with a down move of another conv (a swap). The layer's macro count is
+  kept or scaled with D, then the gene is repaired for the new duplication (the EA's
+  ``repair_gene``: counts snapped into the new space, over-full pairs dissolved);
+* **sharing** (when ``macro_reuse``): dissolve a pair, or pair two unpaired layers whose
+  counts fit both limits.
+
+The climb takes the first improving neighbour in a seeded random order (the last
+successful move first), so a trajectory depends only on the seed and the start; a budget
+only truncates it. That makes a longer run never worse than a shorter one with the same
+seed. Every point is feasible by construction (budget, count spaces, pairing), and the
+result is never worse than the start.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import numpy as np
+
+from pimsyn.search.cache import BudgetExhausted, PointCache
+from pimsyn.search.gene import NO_PARTNER
+from pimsyn.search.partition_mutation import repair_gene
+from pimsyn.search.partition_space import PartitionProblem
+
+#: key of a point: (D, macros, partners) as tuples of ints
+PointKey = tuple[tuple[int, ...], tuple[int, ...], tuple[int, ...]]
+LocalFitness = Callable[[tuple[int, ...], np.ndarray, np.ndarray], float]
+
+#: consecutive kicks that find nothing new before the climb gives up
+MAX_IDLE_KICKS = 20
+
+
+@dataclass(frozen=True)
+class LocalSpace:
+    """What a local search may change. ``set_sizes`` / ``pixels``: crossbars per duplicate
+    and output pixels of each conv; ``conv_budget``: crossbars the convs may use (Eq. 3);
+    ``problem_for(D)``: the partition space of duplication D (cached here);
+    ``vary_duplication``: False keeps D fixed (macro counts and sharing only)."""
+
+    set_sizes: tuple[int, ...]
+    pixels: tuple[int, ...]
+    conv_budget: int
+    problem_for: Callable[[tuple[int, ...]], PartitionProblem]
+    vary_duplication: bool = True
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "_problems", {})
+
+    def problem(self, dup: tuple[int, ...]) -> PartitionProblem:
+        problems = self._problems  # type: ignore[attr-defined]
+        if dup not in problems:
+            if len(problems) > 256:
+                problems.clear()
+            problems[dup] = self.problem_for(dup)
+        return problems[dup]
+
+    def used(self, dup: tuple[int, ...]) -> int:
+        return sum(d * s for d, s in zip(dup, self.set_sizes))
+
+    def repair(self, dup, macros, partners) -> PointKey:
+        """The point made valid for its duplication's space (the EA's repair)."""
+        dup = tuple(int(d) for d in dup)
+        m, p = repair_gene(self.problem(dup), np.asarray(macros, dtype=np.int64), np.asarray(partners, dtype=np.int64))
+        return dup, tuple(int(x) for x in m), tuple(int(x) for x in p)
+
+
+@dataclass(frozen=True)
+class LocalResult:
+    """Best point found, its fitness, real evaluations, improving steps, kicks, and the
+    memo (key -> fitness, most recent last) to hand to a continuation."""
+
+    point: PointKey
+    fitness: float
+    evaluations: int
+    steps: int
+    kicks: int
+    memo: list[tuple[PointKey, float]]
+
+
+def _blocks(pixels: int, dup: int) -> int:
+    return -(-pixels // dup)
+
+
+def _dup_up(pixels: int, dup: int) -> int | None:
+    """Smallest D' > D with one computation block fewer (None: already one block)."""
+    blocks = _blocks(pixels, dup)
+    return None if blocks <= 1 else -(-pixels // (blocks - 1))
+
+
+def _dup_down(pixels: int, dup: int) -> int | None:
+    """Smallest D' < D with more blocks than D (None: D = 1)."""
+    if dup <= 1:
+        return None
+    lower = -(-pixels // (_blocks(pixels, dup) + 1))
+    return lower if lower < dup and _blocks(pixels, lower) > _blocks(pixels, dup) else dup - 1
+
+
+def _nearest_choice(problem: PartitionProblem, layer: int, target: float) -> int:
+    if problem.mode == "unified":
+        return int(target)
+    choices = problem.choices[layer]
+    return int(choices[int(np.argmin(np.abs(choices - target)))])
+
+
+def neighbours(space: LocalSpace, point: PointKey) -> list[tuple[tuple, PointKey]]:
+    """Every (move id, neighbour) of ``point``, in a fixed order, each valid and distinct
+    from ``point``."""
+    dup, macros, partners = point
+    problem = space.problem(dup)
+    out: list[tuple[tuple, PointKey]] = []
+    m = np.asarray(macros, dtype=np.int64)
+    p = np.asarray(partners, dtype=np.int64)
+
+    if problem.mode == "unified":
+        for size in problem.macro_sizes.tolist():
+            counts = problem.unified_counts(int(size))
+            out.append((("u", int(size)), space.repair(dup, counts, p)))
+    else:
+        for i in range(problem.layers):
+            choices = problem.choices[i]
+            k = int(np.searchsorted(choices, m[i]))
+            for step in (1, -1):
+                if 0 <= k + step < choices.size:
+                    value = int(choices[k + step])
+                    if p[i] != NO_PARTNER and value + m[p[i]] > problem.pair_cap(i, int(p[i])):
+                        continue
+                    new = m.copy()
+                    new[i] = value
+                    out.append((("m", i, step), space.repair(dup, new, p)))
+
+    if space.vary_duplication:
+        used = space.used(dup)
+        ups = {c: _dup_up(space.pixels[c], dup[c]) for c in range(len(dup))}
+        downs = {c: _dup_down(space.pixels[c], dup[c]) for c in range(len(dup))}
+
+        def changed(new_dup: tuple[int, ...], convs: tuple[int, ...]) -> list[tuple[str, PointKey]]:
+            variants = []
+            new_problem = space.problem(new_dup)
+            for variant in ("keep", "scale"):
+                counts = m.copy()
+                if variant == "scale" and new_problem.mode != "unified":
+                    for c in convs:
+                        counts[c] = _nearest_choice(new_problem, c, m[c] * new_dup[c] / dup[c])
+                variants.append((variant, space.repair(new_dup, counts, p)))
+            return variants
+
+        for c in range(len(dup)):
+            for direction, target in (("up", ups[c]), ("down", downs[c])):
+                if target is None:
+                    continue
+                new_dup = dup[:c] + (target,) + dup[c + 1:]
+                if direction == "up" and used + (target - dup[c]) * space.set_sizes[c] > space.conv_budget:
+                    for other in range(len(dup)):  # a swap: another conv gives crossbars back
+                        lower = downs[other]
+                        if other == c or lower is None:
+                            continue
+                        swapped = list(new_dup)
+                        swapped[other] = lower
+                        swapped = tuple(swapped)
+                        if space.used(swapped) <= space.conv_budget:
+                            for variant, q in changed(swapped, (c, other)):
+                                out.append((("x", c, other, variant), q))
+                    continue
+                for variant, q in changed(new_dup, (c,)):
+                    out.append((("d", c, direction, variant), q))
+
+    if problem.macro_reuse:
+        for i in range(problem.layers):
+            if p[i] > i:
+                new = p.copy()
+                new[i] = new[p[i]] = NO_PARTNER
+                out.append((("s", i, int(p[i])), (dup, macros, tuple(int(x) for x in new))))
+        free = [i for i in range(problem.layers) if p[i] == NO_PARTNER]
+        for a_index, i in enumerate(free):
+            for j in free[a_index + 1:]:
+                if m[i] + m[j] <= problem.pair_cap(i, j):
+                    new = p.copy()
+                    new[i], new[j] = j, i
+                    out.append((("s", i, j), (dup, macros, tuple(int(x) for x in new))))
+
+    seen = {point}
+    unique = []
+    for move, q in out:
+        if q not in seen:
+            seen.add(q)
+            unique.append((move, q))
+    return unique
+
+
+def _kick(space: LocalSpace, point: PointKey, rng: np.random.Generator, moves: int) -> PointKey:
+    for _ in range(moves):
+        options = neighbours(space, point)
+        if not options:
+            break
+        point = options[int(rng.integers(len(options)))][1]
+    return point
+
+
+def hill_climb(
+    space: LocalSpace,
+    fitness: LocalFitness,
+    start: PointKey,
+    *,
+    rng: np.random.Generator,
+    budget: int | None,
+    known: list[tuple[PointKey, float]] | None = None,
+    kick_moves: int = 3,
+    memo_limit: int = 4000,
+) -> LocalResult:
+    """Climb from ``start`` (repaired first) for at most ``budget`` real evaluations of
+    ``fitness(D, macros, partners)`` (higher is better; the arrays are read-only copies).
+    At a local optimum the best point is kicked by ``kick_moves`` random moves and climbed
+    again (no kicks without a budget: the climb stops at the first local optimum).
+    ``known`` (key, fitness) pairs cost nothing."""
+    def call(key: PointKey) -> float:
+        dup, macros, partners = key
+        m = np.array(macros, dtype=np.int64)
+        p = np.array(partners, dtype=np.int64)
+        m.setflags(write=False)
+        p.setflags(write=False)
+        return fitness(dup, m, p)
+
+    cache = PointCache(call, budget, known)
+    start = space.repair(*start)
+    steps = kicks = idle = 0
+    best, best_value = start, -np.inf
+    try:
+        current = start
+        value = best_value = cache(start, start)
+        last_move = None
+        since_kick = -1
+        while True:
+            moves = neighbours(space, current)
+            order = rng.permutation(len(moves)).tolist()
+            if last_move is not None:
+                order.sort(key=lambda k: moves[k][0] != last_move)  # stable: the repeat first
+            improved = False
+            for k in order:
+                move, candidate = moves[k]
+                candidate_value = cache(candidate, candidate)
+                if candidate_value > value:
+                    current, value, last_move, improved = candidate, candidate_value, move, True
+                    steps += 1
+                    break
+            if improved:
+                if value > best_value:
+                    best, best_value = current, value
+                continue
+            if budget is None:
+                break
+            idle = idle + 1 if cache.evaluations == since_kick else 0
+            if idle >= MAX_IDLE_KICKS:  # the space around the best is exhausted
+                break
+            since_kick = cache.evaluations
+            current = _kick(space, best, rng, kick_moves)
+            value = cache(current, current)
+            kicks += 1
+            last_move = None
+            if value > best_value:
+                best, best_value = current, value
+    except BudgetExhausted:
+        pass
+    return LocalResult(point=best, fitness=float(best_value), evaluations=cache.evaluations, steps=steps,
+                       kicks=kicks, memo=cache.items(memo_limit))
