@@ -61,13 +61,16 @@ _H_SIZE = 50
 # G_BHEAD[cell] - 1 is the latest of the node's bubble records in G_BREC (B_* fields,
 # linked through B_PREV); G_BSC holds the record count and capacity.
 (G_ROFF, G_NCOL, G_NBLK, G_POFF, G_PROV, G_PAROFF, G_PAR, G_OK, G_VICT, G_NL, G_LP, G_STACK, G_STACKCAP,
- G_BHEAD, G_BREC, G_BSC) = range(16)
-_G_SIZE = 16
+ G_BHEAD, G_BREC, G_BSC, G_BLK) = range(17)
+_G_SIZE = 17
 _STACK_CAP = 1 << 16
 _BREC_CAP = 1 << 14
 # a bubble record: the victim's attempts first..end-1 were bubbled by the pair (entry 1,
 # entry 2); B_TYPE 1: entry 1 = (a blocker, its start) and entry 2 = (the victim, the
-# attempt); 2: both entries given (one step); 0: not readable here (Python decides)
+# attempt); 2: both entries given (one step); 3: several blockers, B_E1L the first of
+# B_E1B blockers (start, end, layer, block, k) in G_BLK, entry 2 = (the victim, the
+# attempt); 0: not readable here (Python decides). G_BSC: record count, capacity,
+# blocker count, capacity.
 B_PREV, B_FIRST, B_END, B_TYPE, B_E1L, B_E1B, B_E1K, B_E1S, B_E2L, B_E2B, B_E2K = range(11)
 W_BREC = 11
 #: longest lp-chain walk of one comparison before handing it to Python
@@ -359,6 +362,22 @@ def _bubble_pair(g, gh, layer, block, k, step):
             if kind == 2:
                 return (True, g[x + B_E1L], g[x + B_E1B], g[x + B_E1K], step,
                         g[x + B_E2L], g[x + B_E2B], g[x + B_E2K], step)
+            if kind == 3:
+                # EventSegment._bubble_wait: the first blocker (by start, then end) still
+                # running; several with that start need the A order (Python)
+                best = -1
+                count = 0
+                for j in range(g[x + B_E1B]):
+                    y = gh[G_BLK] + (g[x + B_E1L] + j) * 5
+                    if g[y + 1] > step:
+                        if best < 0 or g[y] < g[gh[G_BLK] + best * 5]:
+                            best = g[x + B_E1L] + j
+                            count = 1
+                        elif g[y] == g[gh[G_BLK] + best * 5]:
+                            count += 1
+                if best >= 0 and count == 1:
+                    y = gh[G_BLK] + best * 5
+                    return True, g[y + 2], g[y + 3], g[y + 4], g[y], layer, block, k, step
             break
         idx = g[x + B_PREV]
     return False, 0, 0, 0, 0, 0, 0, 0, 0
@@ -732,7 +751,23 @@ def _resolve_step(rows, m, h, g, gh, step):
                     m[y + 3] = m[running + other * W_RUNNING + 1]
                     m[sc + _NBL] += 1
             lo = h[H_LO]
-            y = _store_bubble(g, gh, m[x + 1] + lo, m[x + 2], m[x + 3], step, end, 1 if blocked == 1 else 0)
+            bsc = gh[G_BSC]
+            several = blocked > 1 and g[bsc + 2] + blocked <= g[bsc + 3]
+            y = _store_bubble(g, gh, m[x + 1] + lo, m[x + 2], m[x + 3], step, end,
+                              1 if blocked == 1 else (3 if several else 0))
+            if y >= 0 and several:
+                g[y + B_E1L] = g[bsc + 2]
+                g[y + B_E1B] = blocked
+                for j in range(blocked):
+                    z = h[H_BL] + (m[sc + _NBL] - blocked + j) * W_BL
+                    other = m[z + 2]
+                    w = gh[G_BLK] + g[bsc + 2] * 5
+                    g[w] = m[z]
+                    g[w + 1] = m[z + 1]
+                    g[w + 2] = m[h[H_KEYLAYER] + other] + lo
+                    g[w + 3] = m[z + 3]
+                    g[w + 4] = m[h[H_KEYCOL] + other]
+                    g[bsc + 2] += 1
             if y >= 0 and blocked == 1:
                 z = h[H_BL] + (m[sc + _NBL] - 1) * W_BL
                 other = m[z + 2]
@@ -778,9 +813,25 @@ def _resolve_step(rows, m, h, g, gh, step):
                     for a in range(nfree):
                         m[flags + a] = 0
                     m[flags + victim] = 1
-                    x = _record(rows, m, h, g, gh, REC_PAIR, m[free + victim], step, step + 1)
-                    _record_pair(m, h, x, ia, ib)
-                    _store_bubble(g, gh, m[x + 1] + h[H_LO], m[x + 2], m[x + 3], step, step + 1, 0)
+                    # the pair in Proc order when the walk can tell (else Python, lazily)
+                    lo = h[H_LO]
+                    ba, bb_ = batch + ia * W_BATCH, batch + ib * W_BATCH
+                    order = _before(rows, g, gh, m[ba + 2] + lo, m[ba + 3], m[ba + 4], step,
+                                    m[bb_ + 2] + lo, m[bb_ + 3], m[bb_ + 4], step)
+                    if order == 2:
+                        x = _record(rows, m, h, g, gh, REC_PAIR, m[free + victim], step, step + 1)
+                        _record_pair(m, h, x, ia, ib)
+                        _store_bubble(g, gh, m[x + 1] + lo, m[x + 2], m[x + 3], step, step + 1, 0)
+                    else:
+                        if order == 0:
+                            ia, ib = ib, ia
+                        x = _record(rows, m, h, g, gh, REC_SORTED, m[free + victim], step, step + 1)
+                        _record_pair(m, h, x, ia, ib)
+                        y = _store_bubble(g, gh, m[x + 1] + lo, m[x + 2], m[x + 3], step, step + 1, 2)
+                        if y >= 0:
+                            for f in range(3):
+                                g[y + B_E1L + f] = m[x + 8 + f] + (lo if f == 0 else 0)
+                                g[y + B_E2L + f] = m[x + 11 + f] + (lo if f == 0 else 0)
                     m[sc + _NOC] += 1
                     decided = True
             if not decided and not _order_victims(rows, m, h, g, gh, step):
@@ -915,16 +966,18 @@ class GlobalLayout:
         header[G_STACKCAP] = 3 * _STACK_CAP
         header[G_BHEAD] = offset + L + 2 * self.total + 3 * _STACK_CAP
         header[G_BSC] = int(header[G_BHEAD]) + self.total
-        header[G_BREC] = int(header[G_BSC]) + 2
+        header[G_BREC] = int(header[G_BSC]) + 4
+        header[G_BLK] = int(header[G_BREC]) + _BREC_CAP * W_BREC
         header[G_NL] = L
         self.header = header
-        self.size = int(header[G_BREC]) + _BREC_CAP * W_BREC
+        self.size = int(header[G_BLK]) + _BREC_CAP * 5
 
     def memory(self) -> np.ndarray:
         """A fresh ``g``: no layer readable yet, no victims."""
         g = np.zeros(self.size, dtype=np.int64)
         g[:len(self.static)] = self.static
         g[self.header[G_BSC] + 1] = _BREC_CAP
+        g[self.header[G_BSC] + 3] = _BREC_CAP
         return g
 
 
