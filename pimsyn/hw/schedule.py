@@ -212,12 +212,12 @@ class _FastTiming:
         self._ramps: dict[int, np.ndarray] = {}
         #: with the compiled kernel: every layer's starts in one array (``est`` holds views),
         #: and the kernel's network memory (which layers it may read, victim flags)
-        self.rows = self.g = self.gh = None
+        self.rows = self.g = self.gh = self.nodes = None
         if KERNEL is not None and EVENT_SEGMENTS:
             layout = schedule_kernel.global_layout(der)
             self._layout = layout
             self.rows = np.empty(layout.total, dtype=np.int64)
-            self.g = layout.memory()
+            self.g, self.nodes = layout.memory()
             self.gh = layout.header
 
     # -- earliest starts ------------------------------------------------------------------

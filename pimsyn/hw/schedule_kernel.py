@@ -54,16 +54,19 @@ _H_SIZE = 50
 # The whole network, for the ``A``-order walks (:func:`_before`): ``g`` holds per layer the
 # offset of its rows in ``rows`` (every layer's starts live in one array), its op count and
 # providers with their parent blocks; G_OK[layer] = 1 when the layer's starts are in
-# ``rows`` and its victims are flagged in G_VICT (one flag per bit-0 node).
+# ``rows``. Per bit-0 node (``c``, int16, offsets G_LP and G_BHEAD): its memoised last
+# parent and its bubble records.
 # G_LP memoises each node's natural last parent (StepOrder.natural: 0 unknown, 1 the
 # previous op, 2 the previous block, 3 + j the j-th provider); G_STACK is the explicit
 # stack of :func:`_resolve_lp`.
-# G_BHEAD[cell] - 1 is the latest of the node's bubble records in G_BREC (B_* fields,
-# linked through B_PREV); G_BSC holds the record count and capacity.
-(G_ROFF, G_NCOL, G_NBLK, G_POFF, G_PROV, G_PAROFF, G_PAR, G_OK, G_VICT, G_NL, G_LP, G_STACK, G_STACKCAP,
+# nodes[G_BHEAD + cell] - 1 is the latest of the node's bubble records in G_BREC (B_* fields,
+# linked through B_PREV): nonzero for a victim, -1 for a victim whose bubbles could not
+# all be stored (Python decides what involves it); G_BSC holds the record count and
+# capacity.
+(G_ROFF, G_NCOL, G_NBLK, G_POFF, G_PROV, G_PAROFF, G_PAR, G_OK, G_UNUSED, G_NL, G_LP, G_STACK, G_STACKCAP,
  G_BHEAD, G_BREC, G_BSC, G_BLK) = range(17)
 _G_SIZE = 17
-_STACK_CAP = 1 << 16
+_STACK_CAP = 1 << 12
 _BREC_CAP = 1 << 14
 # a bubble record: the victim's attempts first..end-1 were bubbled by the pair (entry 1,
 # entry 2); B_TYPE 1: entry 1 = (a blocker, its start) and entry 2 = (the victim, the
@@ -293,14 +296,14 @@ def _add_wait(m, h, batch_row, end):
     m[sc + _NWAIT] = w + 1
 
 
-def _record(rows, m, h, g, gh, kind, i, step, end):
-    """A bubble record for the node of batch row i (a victim); returns its offset in m."""
-    b = h[H_BATCH] + i * W_BATCH
-    _mark_victim(rows, g, gh, m[b + 2] + h[H_LO], m[b + 3], m[b + 4])
+def _record(rows, m, h, g, gh, nodes, kind, i, step, end):
+    """A bubble record for the node of batch row i (a victim; the caller stores its bubble
+    for the walks with :func:`_store_bubble`); returns its offset in m."""
     sc = h[H_SC]
     r = m[sc + _NREC]
     m[sc + _NREC] = r + 1
     x = h[H_REC] + r * W_REC
+    b = h[H_BATCH] + i * W_BATCH
     m[x] = kind
     m[x + 1] = m[b + 2]
     m[x + 2] = m[b + 3]
@@ -322,37 +325,31 @@ def _record_pair(m, h, x, i, j):
     m[x + 13] = m[bj + 4]
 
 
-def _mark_victim(rows, g, gh, layer, block, column):
-    """Flag a victim (1; 2 stays: some of its bubbles were not stored)."""
-    cell = gh[G_VICT] + g[gh[G_ROFF] + layer] + block * g[gh[G_NCOL] + layer] + column
-    if not g[cell]:
-        g[cell] = 1
-
-
-def _store_bubble(g, gh, layer, block, k, first, end, kind):
+def _store_bubble(g, gh, nodes, layer, block, k, first, end, kind):
     """Append a bubble record of node (layer, block, k); returns its offset, -1 if full."""
     bsc = gh[G_BSC]
     count = g[bsc]
-    node = g[gh[G_ROFF] + layer] + block * g[gh[G_NCOL] + layer] + k
+    cell = gh[G_BHEAD] + g[gh[G_ROFF] + layer] + block * g[gh[G_NCOL] + layer] + k
+    if nodes[cell] < 0:
+        return -1
     if count >= g[bsc + 1]:
-        g[gh[G_VICT] + node] = 2  # its bubbles are unknown here
+        nodes[cell] = -1  # its bubbles are unknown here
         return -1
     g[bsc] = count + 1
     x = gh[G_BREC] + count * W_BREC
-    cell = gh[G_BHEAD] + node
-    g[x + B_PREV] = g[cell]
-    g[cell] = count + 1
+    g[x + B_PREV] = nodes[cell]
+    nodes[cell] = count + 1
     g[x + B_FIRST] = first
     g[x + B_END] = end
     g[x + B_TYPE] = kind
     return x
 
 
-def _bubble_pair(g, gh, layer, block, k, step):
+def _bubble_pair(g, gh, nodes, layer, block, k, step):
     """The Proc-ordered pair of the node's bubble at ``step``: (True, entry 1, entry 2) as
     (layer, block, k, step) each, or (False, ...) when it is not readable here."""
-    idx = g[gh[G_BHEAD] + g[gh[G_ROFF] + layer] + block * g[gh[G_NCOL] + layer] + k]
-    while idx:
+    idx = nodes[gh[G_BHEAD] + g[gh[G_ROFF] + layer] + block * g[gh[G_NCOL] + layer] + k]
+    while idx > 0:
         x = gh[G_BREC] + (idx - 1) * W_BREC
         if g[x + B_FIRST] <= step < g[x + B_END]:
             kind = g[x + B_TYPE]
@@ -383,7 +380,7 @@ def _bubble_pair(g, gh, layer, block, k, step):
     return False, 0, 0, 0, 0, 0, 0, 0, 0
 
 
-def _parent(g, gh, layer, block, k, slot):
+def _parent(g, gh, nodes, layer, block, k, slot):
     """(layer, block, k) of the parent in ``slot`` (see G_LP)."""
     if slot == 1:
         return layer, block, k - 1
@@ -394,11 +391,11 @@ def _parent(g, gh, layer, block, k, slot):
     return p, g[gh[G_PAR] + g[gh[G_PAROFF] + j] + block], g[gh[G_NCOL] + p] - 1
 
 
-def _start_of(rows, g, gh, layer, block, k):
+def _start_of(rows, g, gh, nodes, layer, block, k):
     return rows[g[gh[G_ROFF] + layer] + block * g[gh[G_NCOL] + layer] + k]
 
 
-def _last_parent(rows, g, gh, layer, block, k, step):
+def _last_parent(rows, g, gh, nodes, layer, block, k, step):
     """StepOrder._try_last_parent of bit-0 node (layer, block, k) at attempt ``step``:
     (kind, layer, block, k, start of the parent), kind 0 a node, 1 its bubble of step - 1
     (the node is a victim: it retried every step until it started), 2 none (a source), 3
@@ -408,22 +405,21 @@ def _last_parent(rows, g, gh, layer, block, k, step):
         return 3, 0, 0, 0, 0
     K = g[gh[G_NCOL] + layer]
     cell = g[gh[G_ROFF] + layer] + block * K + k
-    victim = g[gh[G_VICT] + cell]
-    if victim:
+    idx = nodes[gh[G_BHEAD] + cell]
+    if idx:
         # a victim retried every step of its waits: at such a retry its last parent is the
         # bubble of the previous step; at a first attempt, its parents as for any node
-        if victim == 2:
+        if idx < 0:
             return 3, 0, 0, 0, 0
-        idx = g[gh[G_BHEAD] + cell]
         while idx:
             x = gh[G_BREC] + (idx - 1) * W_BREC
             if g[x + B_FIRST] <= step - 1 < g[x + B_END]:
                 return 1, layer, block, k, step - 1
             idx = g[x + B_PREV]
-    memo = g[gh[G_LP] + cell]
+    memo = nodes[gh[G_LP] + cell]
     if memo:
-        pl, pb, pk = _parent(g, gh, layer, block, k, memo)
-        return 0, pl, pb, pk, _start_of(rows, g, gh, pl, pb, pk)
+        pl, pb, pk = _parent(g, gh, nodes, layer, block, k, memo)
+        return 0, pl, pb, pk, _start_of(rows, g, gh, nodes, pl, pb, pk)
     best = -1
     tied = False
     slot = 0
@@ -453,12 +449,12 @@ def _last_parent(rows, g, gh, layer, block, k, step):
         return 4, 0, 0, 0, 0
     if slot == 0:
         return 2, 0, 0, 0, 0
-    g[gh[G_LP] + cell] = slot
-    pl, pb, pk = _parent(g, gh, layer, block, k, slot)
+    nodes[gh[G_LP] + cell] = slot
+    pl, pb, pk = _parent(g, gh, nodes, layer, block, k, slot)
     return 0, pl, pb, pk, best
 
 
-def _child_rank(g, gh, pl, pb, pk, layer, block, k):
+def _child_rank(g, gh, nodes, pl, pb, pk, layer, block, k):
     """Order among a parent's children (5.12, StepOrder.child_index): the next op (0), the
     next block (1), (its bits), then the consumers' blocks (2), in consumer order (layers
     ascending) and block order within a consumer."""
@@ -469,7 +465,7 @@ def _child_rank(g, gh, pl, pb, pk, layer, block, k):
     return 2
 
 
-def _try_before(rows, g, gh, al, ab, ak, astep, bl, bb, bk, bstep):
+def _try_before(rows, g, gh, nodes, al, ab, ak, astep, bl, bb, bk, bstep):
     """One walk of StepOrder._try_before (without its pair cache): (1 or 0, ...) when a
     precedes b or not, (2, ...) when this walk cannot tell (Python decides), (4, layer,
     block, k) when that node's tied parents must be resolved first."""
@@ -479,10 +475,10 @@ def _try_before(rows, g, gh, al, ab, ak, astep, bl, bb, bk, bstep):
             if akind != 1 or bkind != 1:
                 return (1 if bkind == 1 else 0), 0, 0, 0  # normal nodes precede the step's bubbles
             # two NoC bubbles of one step: ordered by their pairs (StepOrder._compare_step)
-            ok, a1l, a1b, a1k, a1s, a2l, a2b, a2k, a2s = _bubble_pair(g, gh, al, ab, ak, astep)
+            ok, a1l, a1b, a1k, a1s, a2l, a2b, a2k, a2s = _bubble_pair(g, gh, nodes, al, ab, ak, astep)
             if not ok:
                 return 2, 0, 0, 0
-            ok, b1l, b1b, b1k, b1s, b2l, b2b, b2k, b2s = _bubble_pair(g, gh, bl, bb, bk, bstep)
+            ok, b1l, b1b, b1k, b1s, b2l, b2b, b2k, b2s = _bubble_pair(g, gh, nodes, bl, bb, bk, bstep)
             if not ok:
                 return 2, 0, 0, 0
             if a1l != b1l or a1b != b1b or a1k != b1k or a1s != b1s:
@@ -495,12 +491,12 @@ def _try_before(rows, g, gh, al, ab, ak, astep, bl, bb, bk, bstep):
                 return (1 if astep < bstep else 0), 0, 0, 0
             akind, bkind = 0, 0
             continue
-        ka, pal, pab, pak, ra = _last_parent(rows, g, gh, al, ab, ak, astep)
+        ka, pal, pab, pak, ra = _last_parent(rows, g, gh, nodes, al, ab, ak, astep)
         if ka == 3:
             return 2, 0, 0, 0
         if ka == 4:
             return 4, al, ab, ak
-        kb, pbl, pbb, pbk, rb = _last_parent(rows, g, gh, bl, bb, bk, bstep)
+        kb, pbl, pbb, pbk, rb = _last_parent(rows, g, gh, nodes, bl, bb, bk, bstep)
         if kb == 3:
             return 2, 0, 0, 0
         if kb == 4:
@@ -516,8 +512,8 @@ def _try_before(rows, g, gh, al, ab, ak, astep, bl, bb, bk, bstep):
         if ra != rb:
             return (1 if ra < rb else 0), 0, 0, 0
         if ka == 0 and kb == 0 and pal == pbl and pab == pbb and pak == pbk:
-            rank_a = _child_rank(g, gh, pal, pab, pak, al, ab, ak)
-            rank_b = _child_rank(g, gh, pal, pab, pak, bl, bb, bk)
+            rank_a = _child_rank(g, gh, nodes, pal, pab, pak, al, ab, ak)
+            rank_b = _child_rank(g, gh, nodes, pal, pab, pak, bl, bb, bk)
             if rank_a != rank_b:
                 return (1 if rank_a < rank_b else 0), 0, 0, 0
             if rank_a < 2:
@@ -530,7 +526,7 @@ def _try_before(rows, g, gh, al, ab, ak, astep, bl, bb, bk, bstep):
     return 2, 0, 0, 0
 
 
-def _resolve_lp(rows, g, gh, layer, block, k):
+def _resolve_lp(rows, g, gh, nodes, layer, block, k):
     """StepOrder._resolve: the natural last parent of a node with tied parents, resolving
     what it needs first (explicit stack). False if a comparison needs Python."""
     stack, cap = gh[G_STACK], gh[G_STACKCAP]
@@ -543,7 +539,7 @@ def _resolve_lp(rows, g, gh, layer, block, k):
         nl, nb, nk = g[stack + 3 * (top - 1)], g[stack + 3 * (top - 1) + 1], g[stack + 3 * (top - 1) + 2]
         K = g[gh[G_NCOL] + nl]
         cell = g[gh[G_ROFF] + nl] + nb * K + nk
-        if g[gh[G_LP] + cell]:
+        if nodes[gh[G_LP] + cell]:
             top -= 1
             continue
         # the parents with the latest start, in StepOrder.parents order
@@ -552,8 +548,8 @@ def _resolve_lp(rows, g, gh, layer, block, k):
         for slot in range(1, nslots + 1):
             if (slot == 1 and nk == 0) or (slot == 2 and nb == 0):
                 continue
-            pl, pb, pk = _parent(g, gh, nl, nb, nk, slot)
-            start = _start_of(rows, g, gh, pl, pb, pk)
+            pl, pb, pk = _parent(g, gh, nodes, nl, nb, nk, slot)
+            start = _start_of(rows, g, gh, nodes, pl, pb, pk)
             if start > latest:
                 latest = start
         winner = 0
@@ -561,14 +557,14 @@ def _resolve_lp(rows, g, gh, layer, block, k):
         for slot in range(1, nslots + 1):
             if (slot == 1 and nk == 0) or (slot == 2 and nb == 0):
                 continue
-            pl, pb, pk = _parent(g, gh, nl, nb, nk, slot)
-            if _start_of(rows, g, gh, pl, pb, pk) != latest:
+            pl, pb, pk = _parent(g, gh, nodes, nl, nb, nk, slot)
+            if _start_of(rows, g, gh, nodes, pl, pb, pk) != latest:
                 continue
             if winner == 0:
                 winner = slot
                 continue
-            wl, wb, wk = _parent(g, gh, nl, nb, nk, winner)
-            later, ql, qb, qk = _try_before(rows, g, gh, wl, wb, wk, latest, pl, pb, pk, latest)
+            wl, wb, wk = _parent(g, gh, nodes, nl, nb, nk, winner)
+            later, ql, qb, qk = _try_before(rows, g, gh, nodes, wl, wb, wk, latest, pl, pb, pk, latest)
             if later == 2:
                 return False
             if later == 4:
@@ -584,24 +580,24 @@ def _resolve_lp(rows, g, gh, layer, block, k):
                 winner = slot
         if needed:
             continue
-        g[gh[G_LP] + cell] = winner
+        nodes[gh[G_LP] + cell] = winner
         top -= 1
     return True
 
 
-def _before(rows, g, gh, al, ab, ak, astep, bl, bb, bk, bstep):
+def _before(rows, g, gh, nodes, al, ab, ak, astep, bl, bb, bk, bstep):
     """StepOrder.before for two bit-0 nodes at attempts astep, bstep: 1 if a precedes b in
     ``A``, 0 if not, 2 if this walk cannot tell (Python decides)."""
     for _ in range(_WALK_LIMIT):
-        result, nl, nb, nk = _try_before(rows, g, gh, al, ab, ak, astep, bl, bb, bk, bstep)
+        result, nl, nb, nk = _try_before(rows, g, gh, nodes, al, ab, ak, astep, bl, bb, bk, bstep)
         if result != 4:
             return result
-        if not _resolve_lp(rows, g, gh, nl, nb, nk):
+        if not _resolve_lp(rows, g, gh, nodes, nl, nb, nk):
             return 2
     return 2
 
 
-def _order_victims(rows, m, h, g, gh, step):
+def _order_victims(rows, m, h, g, gh, nodes, step):
     """The 5.13 loop among the involved new NoC entries (flags = 1), put in ``A`` order by
     :func:`_before`. Sets the flags to the victims and returns True, or returns False (flags
     unchanged) when a comparison needs Python (:class:`StepOrder`)."""
@@ -617,7 +613,7 @@ def _order_victims(rows, m, h, g, gh, step):
             pos = count  # insertion sort in A order
             while pos > 0:
                 c = batch + m[free + m[scratch + (pos - 1) * W_SCRATCH]] * W_BATCH
-                earlier = _before(rows, g, gh, m[c + 2] + lo, m[c + 3], m[c + 4], step, layer, block, column, step)
+                earlier = _before(rows, g, gh, nodes, m[c + 2] + lo, m[c + 3], m[c + 4], step, layer, block, column, step)
                 if earlier == 2:
                     return False
                 if earlier == 1:
@@ -645,10 +641,10 @@ def _order_victims(rows, m, h, g, gh, step):
             first_yields = m[keytau + kx] > m[keytau + ky]
             victim = x if first_yields else y
             iv = m[free + m[scratch + victim * W_SCRATCH]]
-            rec = _record(rows, m, h, g, gh, REC_SORTED, iv, step, step + 1)
+            rec = _record(rows, m, h, g, gh, nodes, REC_SORTED, iv, step, step + 1)
             _record_pair(m, h, rec, ix, iy)
             lo = h[H_LO]
-            y_ = _store_bubble(g, gh, m[rec + 1] + lo, m[rec + 2], m[rec + 3], step, step + 1, 2)
+            y_ = _store_bubble(g, gh, nodes, m[rec + 1] + lo, m[rec + 2], m[rec + 3], step, step + 1, 2)
             if y_ >= 0:
                 g[y_ + B_E1L] = m[rec + 8] + lo
                 g[y_ + B_E1B] = m[rec + 9]
@@ -664,7 +660,7 @@ def _order_victims(rows, m, h, g, gh, step):
     return True
 
 
-def _resolve_step(rows, m, h, g, gh, step):
+def _resolve_step(rows, m, h, g, gh, nodes, step):
     """EventSegment._resolve_step up to the victims of the new NoC entries; NEED_ORDER when
     those need the ``A`` order (then Python decides and :func:`_finish_step` continues)."""
     sc, batch, free, flags, running = h[H_SC], h[H_BATCH], h[H_FREE], h[H_FLAGS], h[H_RUNNING]
@@ -685,8 +681,8 @@ def _resolve_step(rows, m, h, g, gh, step):
         start = m[running + partner * W_RUNNING]
         if start + bits > step:
             end = start + bits
-            x = _record(rows, m, h, g, gh, REC_ADC, i, step, end)
-            _store_bubble(g, gh, m[x + 1] + h[H_LO], m[x + 2], m[x + 3], step, end, 0)
+            x = _record(rows, m, h, g, gh, nodes, REC_ADC, i, step, end)
+            _store_bubble(g, gh, nodes, m[x + 1] + h[H_LO], m[x + 2], m[x + 3], step, end, 0)
             m[x + 6] = partner
             m[x + 7] = m[running + partner * W_RUNNING + 1]
             m[x + 8] = start
@@ -708,8 +704,8 @@ def _resolve_step(rows, m, h, g, gh, step):
                 # both bursts start now: equal bits 0, the later layer yields
                 m[flags + a] = 0
                 end = step + bits
-                x = _record(rows, m, h, g, gh, REC_ADC, i, step, end)
-                _store_bubble(g, gh, m[x + 1] + h[H_LO], m[x + 2], m[x + 3], step, end, 0)
+                x = _record(rows, m, h, g, gh, nodes, REC_ADC, i, step, end)
+                _store_bubble(g, gh, nodes, m[x + 1] + h[H_LO], m[x + 2], m[x + 3], step, end, 0)
                 m[x + 6] = partner
                 m[x + 7] = m[batch + j * W_BATCH + 3]
                 m[x + 8] = step
@@ -736,7 +732,7 @@ def _resolve_step(rows, m, h, g, gh, step):
                 if other_end > end:
                     end = other_end
         if blocked:
-            x = _record(rows, m, h, g, gh, REC_NOC, i, step, end)
+            x = _record(rows, m, h, g, gh, nodes, REC_NOC, i, step, end)
             m[x + 6] = m[sc + _NBL]
             m[x + 7] = blocked
             for j in range(m[poff + key], m[poff + key + 1]):
@@ -753,7 +749,7 @@ def _resolve_step(rows, m, h, g, gh, step):
             lo = h[H_LO]
             bsc = gh[G_BSC]
             several = blocked > 1 and g[bsc + 2] + blocked <= g[bsc + 3]
-            y = _store_bubble(g, gh, m[x + 1] + lo, m[x + 2], m[x + 3], step, end,
+            y = _store_bubble(g, gh, nodes, m[x + 1] + lo, m[x + 2], m[x + 3], step, end,
                               1 if blocked == 1 else (3 if several else 0))
             if y >= 0 and several:
                 g[y + B_E1L] = g[bsc + 2]
@@ -816,32 +812,32 @@ def _resolve_step(rows, m, h, g, gh, step):
                     # the pair in Proc order when the walk can tell (else Python, lazily)
                     lo = h[H_LO]
                     ba, bb_ = batch + ia * W_BATCH, batch + ib * W_BATCH
-                    order = _before(rows, g, gh, m[ba + 2] + lo, m[ba + 3], m[ba + 4], step,
+                    order = _before(rows, g, gh, nodes, m[ba + 2] + lo, m[ba + 3], m[ba + 4], step,
                                     m[bb_ + 2] + lo, m[bb_ + 3], m[bb_ + 4], step)
                     if order == 2:
-                        x = _record(rows, m, h, g, gh, REC_PAIR, m[free + victim], step, step + 1)
+                        x = _record(rows, m, h, g, gh, nodes, REC_PAIR, m[free + victim], step, step + 1)
                         _record_pair(m, h, x, ia, ib)
-                        _store_bubble(g, gh, m[x + 1] + lo, m[x + 2], m[x + 3], step, step + 1, 0)
+                        _store_bubble(g, gh, nodes, m[x + 1] + lo, m[x + 2], m[x + 3], step, step + 1, 0)
                     else:
                         if order == 0:
                             ia, ib = ib, ia
-                        x = _record(rows, m, h, g, gh, REC_SORTED, m[free + victim], step, step + 1)
+                        x = _record(rows, m, h, g, gh, nodes, REC_SORTED, m[free + victim], step, step + 1)
                         _record_pair(m, h, x, ia, ib)
-                        y = _store_bubble(g, gh, m[x + 1] + lo, m[x + 2], m[x + 3], step, step + 1, 2)
+                        y = _store_bubble(g, gh, nodes, m[x + 1] + lo, m[x + 2], m[x + 3], step, step + 1, 2)
                         if y >= 0:
                             for f in range(3):
                                 g[y + B_E1L + f] = m[x + 8 + f] + (lo if f == 0 else 0)
                                 g[y + B_E2L + f] = m[x + 11 + f] + (lo if f == 0 else 0)
                     m[sc + _NOC] += 1
                     decided = True
-            if not decided and not _order_victims(rows, m, h, g, gh, step):
+            if not decided and not _order_victims(rows, m, h, g, gh, nodes, step):
                 m[sc + _STEP] = step
                 return NEED_ORDER  # the flags mark the involved entries
-    _finish_step(rows, m, h, g, gh, step)
+    _finish_step(rows, m, h, g, gh, nodes, step)
     return DONE
 
 
-def _finish_step(rows, m, h, g, gh, step):
+def _finish_step(rows, m, h, g, gh, nodes, step):
     """Start the free NoC entries that are not victims (flag 1: a victim, retried next
     step), then push every wait in order."""
     sc, batch, free, flags, waits = h[H_SC], h[H_BATCH], h[H_FREE], h[H_FLAGS], h[H_WAITS]
@@ -859,12 +855,12 @@ def _finish_step(rows, m, h, g, gh, step):
     m[sc + _NWAIT] = 0
 
 
-def _run(rows, m, h, g, gh, resume):
+def _run(rows, m, h, g, gh, nodes, resume):
     """Main loop; returns DONE, NEED_ORDER (decide victims, then call again with resume=1) or
     FLUSH (the record buffers are nearly full: drain them, call again with resume=0)."""
     sc, hp = h[H_SC], h[H_HEAP]
     if resume:
-        _finish_step(rows, m, h, g, gh, m[sc + _STEP])
+        _finish_step(rows, m, h, g, gh, nodes, m[sc + _STEP])
     elif not m[sc + _STARTED]:
         m[sc + _STARTED] = 1
         for blk in range(h[H_NL] - 1, -1, -1):
@@ -880,14 +876,14 @@ def _run(rows, m, h, g, gh, resume):
             _pop(m, h, nb)
             nb += 1
         m[sc + _NBATCH] = nb
-        status = _resolve_step(rows, m, h, g, gh, step)
+        status = _resolve_step(rows, m, h, g, gh, nodes, step)
         if status != DONE:
             return status
     return DONE
 
 
 _KERNEL_FUNCS = ("_heap_less", "_heap_swap", "_push", "_pop", "_column0", "_advance", "_work_push", "_propagate",
-                 "_unit_of", "_start", "_add_wait", "_record", "_record_pair", "_mark_victim", "_store_bubble", "_bubble_pair", "_parent", "_start_of",
+                 "_unit_of", "_start", "_add_wait", "_record", "_record_pair", "_store_bubble", "_bubble_pair", "_parent", "_start_of",
                  "_last_parent", "_child_rank", "_try_before", "_resolve_lp", "_before", "_order_victims",
                  "_resolve_step", "_finish_step", "_run")
 
@@ -960,25 +956,27 @@ class GlobalLayout:
             offset += len(values)
         self.static = np.concatenate(parts)
         header[G_OK] = offset
-        header[G_VICT] = offset + L
-        header[G_LP] = offset + L + self.total
-        header[G_STACK] = offset + L + 2 * self.total
+        header[G_BSC] = offset + L
+        header[G_STACK] = offset + L + 4
         header[G_STACKCAP] = 3 * _STACK_CAP
-        header[G_BHEAD] = offset + L + 2 * self.total + 3 * _STACK_CAP
-        header[G_BSC] = int(header[G_BHEAD]) + self.total
-        header[G_BREC] = int(header[G_BSC]) + 4
+        header[G_BREC] = int(header[G_STACK]) + 3 * _STACK_CAP
         header[G_BLK] = int(header[G_BREC]) + _BREC_CAP * W_BREC
         header[G_NL] = L
+        # in ``nodes``
+        header[G_LP] = 0
+        header[G_BHEAD] = self.total
         self.header = header
+        self.zeroed = offset + L + 4  # the rest of g is written before it is read
         self.size = int(header[G_BLK]) + _BREC_CAP * 5
 
-    def memory(self) -> np.ndarray:
-        """A fresh ``g``: no layer readable yet, no victims."""
-        g = np.zeros(self.size, dtype=np.int64)
+    def memory(self) -> tuple[np.ndarray, np.ndarray]:
+        """A fresh ``g`` and ``nodes``: no layer readable yet, no victims."""
+        g = np.empty(self.size, dtype=np.int64)
         g[:len(self.static)] = self.static
+        g[len(self.static):self.zeroed] = 0
         g[self.header[G_BSC] + 1] = _BREC_CAP
         g[self.header[G_BSC] + 3] = _BREC_CAP
-        return g
+        return g, np.zeros(2 * self.total, dtype=np.int16)
 
 
 def global_layout(der) -> GlobalLayout:
@@ -1094,8 +1092,8 @@ class _Static:
             offset += len(values)
         self.memory = np.concatenate(parts)
         work_cap = L + 2 * len(cons) + 16
-        rec_cap = max(4096, 4 * (self.cap + 1))
-        bl_cap = rec_cap * max(1, NK)
+        rec_cap = 64 + 4 * (self.cap + 1)  # FLUSH drains them when nearly full
+        bl_cap = 64 + 2 * (self.cap + 1) * max(1, NK)
         # per call, then state: (slot, length)
         layout = [
             (H_EXT, self.ext_size), (H_TAU, self.kt), (H_DELTA, self.kt), (H_SIGMA, self.kt), (H_EXTLP, self.ext_size),
@@ -1163,7 +1161,7 @@ class KernelSegment:
                 np.maximum(lp, last, out=lp)
                 np.maximum(part, last + timing.taus[p][-1], out=part)
         self._region(H_RUNNING, len(s.key_list) * W_RUNNING)[0::W_RUNNING] = _NEG
-        rows, g, gh = timing.rows, timing.g, timing.gh
+        rows, g, gh, nodes = timing.rows, timing.g, timing.gh, timing.nodes
         # est views of the rows: the step order reads the starts found so far during the run
         for i, layer in enumerate(layers):
             view = rows[s.roff[i]:s.roff[i] + s.nblk[i] * s.ncol[i]].reshape(s.nblk[i], s.ncol[i])
@@ -1172,14 +1170,14 @@ class KernelSegment:
             g[gh[G_OK] + layer] = 1
         sc = self._region(H_SC, _SC_SIZE)
         kernel = self.kernel
-        status = kernel(rows, m, h, g, gh, 0)
+        status = kernel(rows, m, h, g, gh, nodes, 0)
         while status != DONE:
             self._drain(sc)
             if status == NEED_ORDER:
                 self._decide(sc, key_tau)
-                status = kernel(rows, m, h, g, gh, 1)
+                status = kernel(rows, m, h, g, gh, nodes, 1)
             else:
-                status = kernel(rows, m, h, g, gh, 0)
+                status = kernel(rows, m, h, g, gh, nodes, 0)
         self._drain(sc)
         if sc[_OVERFLOW]:
             raise ScheduleError("segment work stack overflow (scheduler invariant)")
@@ -1268,19 +1266,18 @@ class KernelSegment:
                 node = entries[victim][0]
                 order.set_bubble(node, Bubble(step, 1, (entries[i], entries[j])))
                 flags[slot_of[node]] = 1
-                _store_known(timing.g, timing.gh, node, step, entries[i][0], entries[j][0])
+                _store_known(timing.g, timing.gh, timing.nodes, node, step, entries[i][0], entries[j][0])
                 timing.noc_bubbles += 1
                 if first_yields:
                     break
                 marked[j] = True
 
 
-def _store_known(g, gh, node, step, first, second) -> None:
+def _store_known(g, gh, nodes, node, step, first, second) -> None:
     """A victim bubbled at ``step`` by the Proc-ordered pair (first, second) (all at that
     step), made in Python: flag it and store the pair for the kernel's walks."""
     layer, block, k, _ = node
-    _PY["_mark_victim"](None, g, gh, layer, block, k)
-    x = _PY["_store_bubble"](g, gh, layer, block, k, step, step + 1, 2)
+    x = _PY["_store_bubble"](g, gh, nodes, layer, block, k, step, step + 1, 2)
     if x >= 0:
         g[x + B_E1L], g[x + B_E1B], g[x + B_E1K] = first[:3]
         g[x + B_E2L], g[x + B_E2B], g[x + B_E2K] = second[:3]
