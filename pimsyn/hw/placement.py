@@ -170,8 +170,31 @@ def place_macros(cnet: CostNetwork, plan: MacroPlan) -> Placement:
             pos = merge_pos[provs[0]] if provs else max(cursor - 1, 0)
             run_start[idx] = merge_pos[idx] = pos
             run_length[idx] = 1
-    tran_hops, mrg_hops, conflicts = _routes(cnet, plan, run_start, run_length, merge_pos)
+    tran_hops, mrg_hops, conflicts = _cached_routes(cnet, plan, run_start, run_length, merge_pos)
     return Placement(run_start, run_length, merge_pos, tran_hops, mrg_hops, conflicts)
+
+
+#: placements whose routes are kept per cost network (a search evaluates one gene with
+#: many duplications, and keeps its best genes across generations)
+ROUTE_CACHE_SIZE = 64
+
+
+def _cached_routes(cnet: CostNetwork, plan: MacroPlan, run_start, run_length, merge_pos):
+    """_routes, remembered per placement (mesh and runs) on the cost network."""
+    cache = getattr(cnet, "_route_cache", None)
+    if cache is None:
+        cache = {}
+        object.__setattr__(cnet, "_route_cache", cache)
+    key = (plan.rows, plan.cols, run_start.tobytes(), run_length.tobytes(), merge_pos.tobytes())
+    found = cache.pop(key, None)
+    if found is None:
+        found = _routes(cnet, plan, run_start, run_length, merge_pos)
+        for array in found[:2]:
+            array.setflags(write=False)
+        if len(cache) >= ROUTE_CACHE_SIZE:
+            del cache[next(iter(cache))]
+    cache[key] = found  # most recent last
+    return found
 
 
 def _expand_runs(starts: np.ndarray, lengths: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -224,12 +247,22 @@ def _routes(cnet: CostNetwork, plan: MacroPlan, run_start, run_length, merge_pos
         return tran_hops, mrg_hops, frozenset()
     active = np.unique(grp)
     slot = np.searchsorted(active, grp)
-    diff = np.zeros((len(active), 4 * H + 1), dtype=np.int32)
-    np.add.at(diff, (slot, lo), 1)
-    np.add.at(diff, (slot, hi), -1)
-    used = (np.cumsum(diff, axis=1)[:, :-1] > 0).astype(np.float32)
-    overlap = used @ used.T
-    ii, jj = np.nonzero(np.triu(overlap, 1) > 0)
+    width = 4 * H + 1
+    # difference array per group (bincount: np.add.at is slow), prefix sums -> link sets
+    diff = np.bincount(slot * width + lo, minlength=len(active) * width)
+    diff -= np.bincount(slot * width + hi, minlength=len(active) * width)
+    used = np.cumsum(diff.reshape(len(active), width), axis=1)[:, :-1] > 0
+    # intersections on bit-packed link sets (a BLAS product is slow and erratic on a busy
+    # machine: its threads compete for the cores)
+    packed = np.packbits(used, axis=1)
+    pad = (-packed.shape[1]) % 8
+    if pad:
+        packed = np.concatenate([packed, np.zeros((len(active), pad), dtype=np.uint8)], axis=1)
+    words = packed.view(np.uint64)
+    overlap = np.zeros((len(active), len(active)), dtype=bool)
+    for i in range(len(active) - 1):
+        overlap[i, i + 1:] = (words[i + 1:] & words[i]).any(axis=1)
+    ii, jj = np.nonzero(overlap)
     kinds = ("TRAN", "MRG")
     conflicts = frozenset(
         frozenset({(int(a) // 2, kinds[int(a) % 2]), (int(b) // 2, kinds[int(b) % 2])})
