@@ -14,7 +14,10 @@ Design points (realistic DSE points, both macro settings, without and with shari
   [11, 10, 5, 5, 3, 18, 8, 4]) without and with sharing pairs conv1+conv5, FC1+FC2.
 
 Prints the median ``fitness`` time per case (``--evaluate``: also ``evaluate``) over
-``--repeat`` runs after one warm-up, the cycles and fitness of the case. ``--spec8`` runs
+``--repeat`` runs after one warm-up, the cycles and fitness of the case. A repeated
+evaluation of one design finds its routes and its layers' geometry cached (as a search
+re-evaluating a gene, or a layer whose geometry did not change, does); ``--cold``
+clears those caches before every run. ``--spec8`` runs
 the older table: spec 8 designs A and B-hist, reference and budget allocations, plus the
 time outside the DAG scheduler (constant-answer stand-in schedule).
 """
@@ -41,6 +44,7 @@ from pimsyn.hw import (  # noqa: E402
     DesignPoint, adc_resolution, apply_duplication, cost_network, crossbar_budget, evaluate, fitness, load_hardware,
 )
 from pimsyn.hw import schedule as schedule_module  # noqa: E402
+from pimsyn.hw import schedule_problem  # noqa: E402
 from pimsyn.search.duplication import initial_seed  # noqa: E402
 from pimsyn.search.duplication_problem import DuplicationProblem  # noqa: E402
 from pimsyn.search.partition_mutation import initial_gene, mutate_share  # noqa: E402
@@ -101,6 +105,15 @@ def cases(networks=None):
     return out
 
 
+def _cold(cnet) -> None:
+    """Forget what evaluations of other designs would have left behind (per-placement
+    routes, per-layer-pair geometry), so that a repeated evaluation costs what a new one
+    costs."""
+    cnet.__dict__.pop("_route_cache", None)
+    schedule_problem._PAIR_CACHE.clear()
+    schedule_problem._pair_cache_elements = 0
+
+
 def main_cases(args) -> None:
     networks = set(args.networks.split(",")) if args.networks else None
     scheduler = None
@@ -114,7 +127,13 @@ def main_cases(args) -> None:
         if args.cases and case not in args.cases.split(","):
             continue
         ev = evaluate(cnet, hw, point, state, macros, partners, scheduler=scheduler)
-        fit_ms = _time(lambda: fitness(cnet, hw, point, state, macros, partners, scheduler=scheduler), args.repeat)
+
+        def run(cnet=cnet, point=point, state=state, macros=macros, partners=partners):
+            if args.cold:
+                _cold(cnet)
+            return fitness(cnet, hw, point, state, macros, partners, scheduler=scheduler)
+
+        fit_ms = _time(run, args.repeat)
         line = (f"{name:9} {case:10} {setting:10} {sum(p >= 0 for p in partners) // 2:5d} {ev.cycles:7d} "
                 f"{ev.power_efficiency_gops_per_w:9.3f} {fit_ms:11.3f}")
         if args.evaluate:
@@ -164,6 +183,8 @@ def main() -> None:
     parser.add_argument("--cases", default="", help="comma-separated subset of fixed,dse,dse+share,A,A+share")
     parser.add_argument("--oracle", action="store_true", help="use the node-by-node oracle scheduler")
     parser.add_argument("--evaluate", action="store_true", help="also time evaluate (the full report)")
+    parser.add_argument("--cold", action="store_true",
+                        help="clear the per-placement route cache and the geometry cache before every run")
     parser.add_argument("--spec8", action="store_true", help="the spec 8 AlexNet table (A, B-hist, both allocations)")
     args = parser.parse_args()
     if args.spec8:

@@ -14,6 +14,7 @@ problem object, so both schedulers (``schedule.schedule`` and the oracle
 
 from __future__ import annotations
 
+from collections import OrderedDict
 from dataclasses import dataclass
 from functools import cached_property
 from typing import Sequence
@@ -131,12 +132,10 @@ class DerivedProblem:
             parents, starts = [], []
             cap = np.zeros(layer.blocks, dtype=float)
             for p in self.providers[idx]:
-                try:
-                    parents.append(parent_blocks(geoms[idx], geoms[p], blocks))
-                except GeometryError as err:
-                    raise ScheduleError(str(err)) from None
-                starts.append(pixel_start(layer.dup * blocks, geoms[idx], geoms[p]))
-                cap = cap + input_buffer_elements(blocks, geoms[idx], geoms[p])
+                parent, start, inbuf = _pair_geometry(geoms[idx], geoms[p], blocks)
+                parents.append(parent)
+                starts.append(start)
+                cap = cap + inbuf
             self.parent_block.append(parents)
             self.window_start.append(starts)
             self.input_buffer.append(max(0.0, float(cap.max())) if self.providers[idx] else 0.0)
@@ -173,6 +172,39 @@ class DerivedProblem:
                         f"layer {layer}: ADC sharing needs an ADC duration of 1 cycle (spec 5.9)"
                     )
         return out
+
+
+#: (consumer geometry, producer geometry) -> (parent blocks, window starts, input-buffer
+#: elements), least recently used first: a search evaluates many designs whose layers
+#: mostly keep their geometry (same duplication, same split factors)
+_PAIR_CACHE: OrderedDict = OrderedDict()
+#: at most this many array elements are kept
+PAIR_CACHE_ELEMENTS = 4_000_000
+_pair_cache_elements = 0
+
+
+def _pair_geometry(geom: MapGeometry, geom_p: MapGeometry, blocks: np.ndarray):
+    """parent_blocks, pixel_start and input_buffer_elements of one provider edge (5.12,
+    5.14), remembered per geometry pair (read-only arrays)."""
+    global _pair_cache_elements
+    key = (geom, geom_p)
+    hit = _PAIR_CACHE.get(key)
+    if hit is not None:
+        _PAIR_CACHE.move_to_end(key)
+        return hit
+    try:
+        parent = parent_blocks(geom, geom_p, blocks)
+    except GeometryError as err:
+        raise ScheduleError(str(err)) from None
+    hit = (parent, pixel_start(geom.dup * blocks, geom, geom_p), input_buffer_elements(blocks, geom, geom_p))
+    for array in hit:
+        array.setflags(write=False)
+    _PAIR_CACHE[key] = hit
+    _pair_cache_elements += 3 * len(blocks)
+    while _pair_cache_elements > PAIR_CACHE_ELEMENTS and len(_PAIR_CACHE) > 1:
+        _, old = _PAIR_CACHE.popitem(last=False)
+        _pair_cache_elements -= 3 * len(old[0])
+    return hit
 
 
 def _check_layer(idx: int, layer: LayerSchedule) -> None:
