@@ -160,6 +160,37 @@ def _segments(der: DerivedProblem) -> list[_Segment]:
     return segments
 
 
+class _OpShape:
+    """Problem-only masks over the flat op list (every layer's ops one after the other)."""
+
+    def __init__(self, der: DerivedProblem) -> None:
+        counts = [len(ops) for ops in der.ops]
+        self.offsets = np.concatenate([[0], np.cumsum(counts)]).astype(np.int64).tolist()
+        self.is_bit = np.concatenate(der.is_bit)
+        last = np.zeros(len(self.is_bit), dtype=bool)
+        last[np.asarray(self.offsets[1:]) - 1] = True
+        self.last = last
+        # the next op of the layer is not bit-level (False for a layer's last op)
+        self.next_plain = ~last & ~np.roll(self.is_bit, -1)
+
+
+def _op_shape(der: DerivedProblem) -> _OpShape:
+    found = getattr(der, "_fast_op_shape", None)
+    if found is None:
+        found = der._fast_op_shape = _OpShape(der)
+    return found
+
+
+def _whole_network(der: DerivedProblem) -> _Segment | None:
+    """All layers as one segment, when the kernel resolves every segment (else None)."""
+    found = getattr(der, "_kernel_whole", False)
+    if found is False:
+        whole = _Segment(0, der.num_layers - 1, list(der.noc_pairs), list(der.adc_pairs))
+        ok = all(schedule_kernel.kernel_segment_eligible(der, seg) for seg in _segments(der))
+        found = der._kernel_whole = whole if ok else None
+    return found
+
+
 # --------------------------------------------------------------------------------------
 # the schedule
 
@@ -173,34 +204,17 @@ class _FastTiming:
         self.taus = taus
         bits = der.bits
         self.bits = bits
-        self.sigma: list[list[int]] = []  # inter-op delay sigma_k (5.11)
-        self.delta: list[list[int]] = []  # inter-block delay (5.12)
-        self.column_offset: list[np.ndarray] = []  # sum of sigma before column k
-        self.column_group: list[np.ndarray] = []  # index of max(delta_<=k) among the distinct ones
-        self.group_delta: list[list[int]] = []  # the distinct prefix maxima of delta
-        self.bit_tail: list[list[tuple[int, int]]] = []  # (k, (B-1)*tau_k) of bit-level ops
-        for tau, is_bit in zip(taus, der.bit_lists):
-            count = len(tau)
-            span = [t * bits if b else t for t, b in zip(tau, is_bit)]  # tau * nu
-            # a bit-level op followed by a non-bit op hands over after all its bits
-            sigma = [span[k] if is_bit[k] and k + 1 < count and not is_bit[k + 1] else tau[k]
-                     for k in range(count)]
-            delta = [max(span[k], sigma[k] + span[k + 1] - 1) for k in range(count - 1)] + [span[-1]]
-            offset, total = [], 0
-            groups, group_of, best = [], [], 0
-            for k in range(count):
-                offset.append(total)
-                total += sigma[k]
-                if not groups or delta[k] > best:
-                    best = delta[k] if not groups else max(best, delta[k])
-                    groups.append(best)
-                group_of.append(len(groups) - 1)
-            self.sigma.append(sigma)
-            self.delta.append(delta)
-            self.column_offset.append(np.array(offset, dtype=np.int64))
-            self.column_group.append(np.array(group_of, dtype=np.intp))
-            self.group_delta.append(groups)
-            self.bit_tail.append([(k, (bits - 1) * tau[k]) for k in range(count) if is_bit[k] and bits > 1])
+        # per op, all layers one after the other (flat: der.op_offset[layer] + k)
+        shape = _op_shape(der)
+        tau = np.array([t for row in taus for t in row], dtype=np.int64)
+        span = np.where(shape.is_bit, tau * bits, tau)  # tau * nu
+        # a bit-level op followed by a non-bit op hands over after all its bits
+        sigma = np.where(shape.is_bit & shape.next_plain, span, tau)
+        delta = np.where(shape.last, span, np.maximum(span, sigma + np.roll(span, -1) - 1))
+        self.tau_flat, self.sigma_flat, self.delta_flat = tau, sigma, delta
+        #: (B - 1) * tau_k of bit-level ops (their last bit starts that much after bit 0), else 0
+        self.tail_flat = np.where(shape.is_bit, (bits - 1) * tau, 0)
+        self._per_layer: dict[str, list] = {}
         self.est: list[np.ndarray | None] = [None] * der.num_layers
         self._est_rows: list[list | None] = [None] * der.num_layers  # est as lists, for StepOrder
         self.floor: dict[int, np.ndarray] = {}  # layer -> (n, K) lower bounds from bubbles
@@ -220,9 +234,71 @@ class _FastTiming:
             self.g, self.nodes = layout.memory()
             self.gh = layout.header
 
+    # -- per-layer views of the flat op arrays (the Python paths) --------------------------
+    def _split(self, name: str) -> list:
+        found = self._per_layer.get(name)
+        if found is None:
+            offsets = _op_shape(self.der).offsets
+            if name in ("sigma", "delta"):
+                flat = (self.sigma_flat if name == "sigma" else self.delta_flat).tolist()
+                found = [flat[offsets[i]:offsets[i + 1]] for i in range(self.der.num_layers)]
+            else:  # column_offset, column_group, group_delta (closed form of _compute_layer)
+                offset_of, group_of, groups_of = [], [], []
+                for sigma, delta in zip(self.sigma, self.delta):
+                    offset, total = [], 0
+                    groups, group, best = [], [], 0
+                    for k in range(len(sigma)):
+                        offset.append(total)
+                        total += sigma[k]
+                        if not groups or delta[k] > best:
+                            best = delta[k] if not groups else max(best, delta[k])
+                            groups.append(best)
+                        group.append(len(groups) - 1)
+                    offset_of.append(np.array(offset, dtype=np.int64))
+                    group_of.append(np.array(group, dtype=np.intp))
+                    groups_of.append(groups)
+                self._per_layer["column_offset"] = offset_of
+                self._per_layer["column_group"] = group_of
+                self._per_layer["group_delta"] = groups_of
+                found = self._per_layer[name]
+            self._per_layer[name] = found
+        return found
+
+    @property
+    def sigma(self) -> list[list[int]]:
+        """Inter-op delay sigma_k (5.11) per layer."""
+        return self._split("sigma")
+
+    @property
+    def delta(self) -> list[list[int]]:
+        """Inter-block delay (5.12) per layer."""
+        return self._split("delta")
+
+    @property
+    def column_offset(self) -> list[np.ndarray]:
+        """Sum of sigma before column k, per layer."""
+        return self._split("column_offset")
+
+    @property
+    def column_group(self) -> list[np.ndarray]:
+        """Index of max(delta_<=k) among the distinct prefix maxima, per layer."""
+        return self._split("column_group")
+
+    @property
+    def group_delta(self) -> list[list[int]]:
+        """The distinct prefix maxima of delta, per layer."""
+        return self._split("group_delta")
+
     # -- earliest starts ------------------------------------------------------------------
     def run(self) -> None:
         der = self.der
+        if self.rows is not None:
+            whole = _whole_network(der)
+            if whole is not None:
+                # one kernel run over every layer: plain layers are rows computed as soon as
+                # their inputs are final, conflicts resolved in time order (schedule_kernel)
+                schedule_kernel.KernelSegment(self, whole, KERNEL).run()
+                return
         layer = 0
         for seg in self.segments + [None]:
             stop = der.num_layers if seg is None else seg.lo
@@ -663,13 +739,12 @@ class _FastTiming:
 
     # -- results ------------------------------------------------------------------------
     def cycles(self) -> int:
-        last = 0
-        for layer, est in enumerate(self.est):
-            last = max(last, int(est.max()))
-            for k, tail in self.bit_tail[layer]:
-                last = max(last, int(est[:, k].max()) + tail)
-            if layer in self.bit_floor:
-                last = max(last, int(self._bit_starts(layer).max()))
+        """1 + the last start: the latest column start plus, for a bit-level op, its last
+        bit's offset (B - 1) * tau."""
+        column_max = np.concatenate([est.max(axis=0) for est in self.est])
+        last = int((column_max + self.tail_flat).max())
+        for layer in self.bit_floor:
+            last = max(last, int(self._bit_starts(layer).max()))
         return last + 1
 
     def buffer_elements(self) -> float:

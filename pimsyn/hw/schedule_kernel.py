@@ -1075,6 +1075,8 @@ class _Static:
             coff[i + 1] = len(cons)
         self.nblk, self.ncol, self.roff, self.ext_off = nblk.tolist(), ncol.tolist(), roff.tolist(), ext_off.tolist()
         self.kt = int(koff[-1])
+        ops_before = sum(len(der.ops[l]) for l in range(lo))
+        self.op_span = (ops_before, ops_before + self.kt)  # in the flat op arrays
         regions = [
             (H_ROFF, roff), (H_NCOL, ncol), (H_KOFF, koff), (H_UOFF, uoff), (H_NBLK, nblk), (H_COFF, coff),
             (H_CONS, cons), (H_UFIRST, u_first), (H_UEND, u_end), (H_UCONF, u_conf), (H_UKEY, u_key),
@@ -1140,10 +1142,11 @@ class KernelSegment:
         m[:len(s.memory)] = s.memory
         layers = s.layers
         # per call: durations and the arrivals from layers before the segment
+        first, end = s.op_span
         tau = self._region(H_TAU, s.kt)
-        tau[:] = [x for l in layers for x in timing.taus[l]]
-        self._region(H_DELTA, s.kt)[:] = [x for l in layers for x in timing.delta[l]]
-        self._region(H_SIGMA, s.kt)[:] = [x for l in layers for x in timing.sigma[l]]
+        tau[:] = timing.tau_flat[first:end]
+        self._region(H_DELTA, s.kt)[:] = timing.delta_flat[first:end]
+        self._region(H_SIGMA, s.kt)[:] = timing.sigma_flat[first:end]
         key_tau = self._region(H_KEYTAU, len(s.key_list))
         key_tau[:] = tau[s.key_flat]
         ext = self._region(H_EXT, s.ext_size)
