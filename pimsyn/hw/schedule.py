@@ -227,6 +227,8 @@ class _FastTiming:
         #: with the compiled kernel: every layer's starts in one array (``est`` holds views),
         #: and the kernel's network memory (which layers it may read, victim flags)
         self.rows = self.g = self.gh = self.nodes = None
+        self._whole = False  # every layer scheduled by one kernel run (rows hold all starts)
+        self._bounds = None  # (lower, upper) OB bounds per layer, from the kernel
         if KERNEL is not None and EVENT_SEGMENTS:
             layout = schedule_kernel.global_layout(der)
             self._layout = layout
@@ -298,6 +300,7 @@ class _FastTiming:
                 # one kernel run over every layer: plain layers are rows computed as soon as
                 # their inputs are final, conflicts resolved in time order (schedule_kernel)
                 schedule_kernel.KernelSegment(self, whole, KERNEL).run()
+                self._whole = True
                 return
         layer = 0
         for seg in self.segments + [None]:
@@ -766,6 +769,10 @@ class _FastTiming:
 
     def _output_bounds(self, layer: int) -> tuple[int, int]:
         """(lower, upper) bounds of OB_l from the two extreme orders of same-step events."""
+        if self._whole:
+            if self._bounds is None:
+                self._bounds = schedule_kernel.output_bounds(self, KERNEL, _output_events)
+            return self._bounds[layer]
         events = _output_events(self.der, layer)
         if events is None:
             return 0, 0

@@ -882,10 +882,79 @@ def _run(rows, m, h, g, gh, nodes, resume):
     return DONE
 
 
+def _output_bounds_all(rows, tab, loff, values, out, scratch):
+    """(lower, upper) of every producer's OB / C (spec 5.14, ``_FastTiming._output_bounds``):
+    its ST events (window end d*(c+1)) and its consumers' LD/ST events (window start)
+    merged in time order (each column's starts increase), the events of one step in the two
+    bounding orders: upper = ST first, then larger window starts first; lower = smaller
+    window starts first, ST last (ties keep the column order). tab rows: (row offset, K,
+    column, blocks, value offset, is ST)."""
+    big = 1 << 62
+    for layer in range(loff.shape[0] - 1):
+        c0, c1 = loff[layer], loff[layer + 1]
+        ncols = c1 - c0
+        for j in range(ncols):
+            scratch[j, 0] = 0  # head
+        hi_u, lo_u, best_u = 0, 0, 0
+        hi_l, lo_l, best_l = 0, 0, 0
+        while True:
+            t = big
+            for j in range(ncols):
+                row = c0 + j
+                head = scratch[j, 0]
+                if head < tab[row, 3]:
+                    time = rows[tab[row, 0] + head * tab[row, 1] + tab[row, 2]]
+                    if time < t:
+                        t = time
+            if t == big:
+                break
+            g = 0
+            has_hi = False
+            hi_value = 0
+            for j in range(ncols):
+                row = c0 + j
+                head = scratch[j, 0]
+                if head < tab[row, 3] and rows[tab[row, 0] + head * tab[row, 1] + tab[row, 2]] == t:
+                    value = values[tab[row, 4] + head]
+                    scratch[j, 0] = head + 1
+                    if tab[row, 5]:
+                        has_hi = True
+                        hi_value = value
+                    else:
+                        # insertion, ascending value, stable
+                        pos = g
+                        while pos > 0 and scratch[pos - 1, 1] > value:
+                            scratch[pos, 1] = scratch[pos - 1, 1]
+                            pos -= 1
+                        scratch[pos, 1] = value
+                        g += 1
+            # upper: ST first, then descending window starts (equal ones: any order, same lo)
+            if has_hi and hi_value > hi_u:
+                hi_u = hi_value
+            if has_hi and hi_u - lo_u > best_u:
+                best_u = hi_u - lo_u
+            for x in range(g - 1, -1, -1):
+                lo_u = scratch[x, 1]
+                if hi_u - lo_u > best_u:
+                    best_u = hi_u - lo_u
+            # lower: ascending window starts, ST last
+            for x in range(g):
+                lo_l = scratch[x, 1]
+                if hi_l - lo_l > best_l:
+                    best_l = hi_l - lo_l
+            if has_hi:
+                if hi_value > hi_l:
+                    hi_l = hi_value
+                if hi_l - lo_l > best_l:
+                    best_l = hi_l - lo_l
+        out[layer, 0] = best_l
+        out[layer, 1] = best_u
+
+
 _KERNEL_FUNCS = ("_heap_less", "_heap_swap", "_push", "_pop", "_column0", "_advance", "_work_push", "_propagate",
                  "_unit_of", "_start", "_add_wait", "_record", "_record_pair", "_store_bubble", "_bubble_pair", "_parent", "_start_of",
                  "_last_parent", "_child_rank", "_try_before", "_resolve_lp", "_before", "_order_victims",
-                 "_resolve_step", "_finish_step", "_run")
+                 "_resolve_step", "_finish_step", "_run", "_output_bounds_all")
 
 
 def _interpreted():
@@ -900,6 +969,8 @@ def _interpreted():
 #: the interpreted kernel (the same code as the compiled one, run by CPython)
 KERNEL_PY = _interpreted()
 _PY = KERNEL_PY.__globals__
+#: the compiled kernel's output-buffer bounds (see :func:`output_bounds`)
+_BOUNDS = {None: None}
 if njit is not None:
     for _name in _KERNEL_FUNCS:
         # nothing is allocated in the kernel: no reference counting
@@ -907,6 +978,49 @@ if njit is not None:
     KERNEL = _run
 else:  # pragma: no cover
     KERNEL = None
+_BOUNDS = {KERNEL_PY: _PY["_output_bounds_all"]}
+if KERNEL is not None:
+    _BOUNDS[KERNEL] = _output_bounds_all
+
+
+class _EventTable:
+    """Problem-only part of :func:`output_bounds`: every producer's event columns."""
+
+    def __init__(self, der, layout, events_of) -> None:
+        rows, values, loff = [], [], [0]
+        offset = 0
+        for layer in range(der.num_layers):
+            events = events_of(der, layer)
+            if events is not None:
+                start = 0
+                for (col_layer, k), size in zip(events.columns, events.sizes):
+                    hi = bool(events.hi_flag[start])
+                    rows.append((layout.roff[col_layer], len(der.ops[col_layer]), k, size, offset + start, hi))
+                    start += size
+                values.append(events.value)
+                offset += start
+            loff.append(len(rows))
+        self.tab = np.array(rows, dtype=np.int64).reshape(-1, 6)
+        self.loff = np.array(loff, dtype=np.int64)
+        self.values = np.concatenate(values).astype(np.int64) if values else np.zeros(0, dtype=np.int64)
+        self.channels = np.array([layer.channels for layer in der.problem.layers], dtype=np.int64)
+        width = int(np.diff(self.loff).max()) if der.num_layers else 0
+        self.scratch_rows = max(1, width)
+
+
+def output_bounds(timing, kernel, events_of) -> list[tuple[int, int]]:
+    """(lower, upper) bounds of OB_l for every layer, from the network's rows (every layer
+    scheduled by the kernel)."""
+    der = timing.der
+    table = getattr(der, "_kernel_events", None)
+    if table is None:
+        table = der._kernel_events = _EventTable(der, global_layout(der), events_of)
+    out = np.zeros((der.num_layers, 2), dtype=np.int64)
+    scratch = np.zeros((table.scratch_rows, 2), dtype=np.int64)
+    _BOUNDS[kernel](timing.rows, table.tab, table.loff, table.values, out, scratch)
+    out *= table.channels[:, None]
+    np.maximum(out, 0, out=out)
+    return [tuple(pair) for pair in out.tolist()]
 
 
 # --------------------------------------------------------------------------------------
