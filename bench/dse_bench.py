@@ -2,11 +2,18 @@
 
     python bench/dse_bench.py [--networks alexnet,vgg13,...] [--power 49] [--effort 1]
                               [--jobs N] [--curve alexnet] [--curve-efforts 0.25,0.5,1,2]
+    python bench/dse_bench.py --convergence [--networks ...] [--no-reuse] [--seeds 1,2,3]
+                              [--big-power 120] [--efforts 1,4]
 
 Per network: best power efficiency (GOPS/W), throughput, the design point, evaluations
 made and wall time (49 W, specified macros, macro sharing on, as the paper's Table IV
 setup). Then power efficiency against wall time for a few --effort levels on one network
 (the quality/time curve). Results are recorded in docs/benchmarks.md.
+
+`--convergence`: for each network (AlexNet and ResNet-18 at --power, VGG-13, VGG-16 and
+MSRA at --big-power), the default effort against 4x the effort (same seed: never worse)
+and the default effort over three seeds (how much the result depends on the draw); wall
+time and evaluations of each run.
 """
 
 from __future__ import annotations
@@ -26,6 +33,7 @@ from pimsyn.frontend.network_json import load_network_json  # noqa: E402
 from pimsyn.hw import load_hardware  # noqa: E402
 
 NETWORKS = ("alexnet", "vgg13", "vgg16", "msra_A", "resnet18")
+BIG = ("vgg13", "vgg16", "msra_A")
 
 
 def run(name: str, power: float, effort: float, jobs: int, reuse: bool, setting: str = "specified",
@@ -45,6 +53,21 @@ def describe(result) -> str:
             f"dup={list(d.conv_dup)} sharing_pairs={shared}")
 
 
+def convergence(args) -> None:
+    efforts = [float(x) for x in args.efforts.split(",")]
+    seeds = [int(x) for x in args.seeds.split(",")]
+    print(f"# convergence: specified macros, sharing {'off' if args.no_reuse else 'on'}, {args.jobs} jobs; "
+          f"efforts {efforts} at seed {seeds[0]}, seeds {seeds} at effort {efforts[0]}")
+    print(f"{'network':10} {'W':>5} {'effort':>6} {'seed':>4} {'GOPS/W':>9} {'evals':>7} {'wall s':>8}  design point")
+    for name in args.networks.split(","):
+        power = args.big_power if name in BIG else args.power
+        runs = [(e, seeds[0]) for e in efforts] + [(efforts[0], s) for s in seeds[1:]]
+        for effort, seed in runs:
+            result, wall = run(name, power, effort, args.jobs, not args.no_reuse, seed=seed)
+            print(f"{name:10} {power:5g} {effort:6g} {seed:4d} {result.evaluation.power_efficiency_gops_per_w:9.1f} "
+                  f"{result.evaluations:7d} {wall:8.1f}  {describe(result)}", flush=True)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--networks", default=",".join(NETWORKS))
@@ -54,7 +77,14 @@ def main() -> None:
     parser.add_argument("--no-reuse", action="store_true")
     parser.add_argument("--curve", default="alexnet", help="network for the quality/time curve ('' = none)")
     parser.add_argument("--curve-efforts", default="0.25,0.5,1,2")
+    parser.add_argument("--convergence", action="store_true", help="default vs 4x effort vs 3 seeds per network")
+    parser.add_argument("--efforts", default="1,4", help="--convergence: efforts (the first is the default)")
+    parser.add_argument("--seeds", default="1,2,3", help="--convergence: seeds (the first is the default)")
+    parser.add_argument("--big-power", type=float, default=120.0, help="--convergence: budget of VGG and MSRA")
     args = parser.parse_args()
+    if args.convergence:
+        convergence(args)
+        return
 
     print(f"# pimsyn DSE benchmark: {args.power:g} W, specified macros, sharing "
           f"{'off' if args.no_reuse else 'on'}, effort {args.effort:g}, {args.jobs} jobs")

@@ -36,6 +36,8 @@ class SearchBudget:
     chunk: int  # evaluations of one refinement task (a progress step)
     chunks: int  # refinement chunks per finalist after the halving rounds
     memo_limit: int = 4000  # memo entries an arm carries to its next task
+    macro_steps: int = 2  # local search: a macro count moves up to this many places in its space
+    dup_steps: int = 2  # local search: a duplication moves up to this many computation blocks
 
     @classmethod
     def from_effort(cls, effort: float, scale: float = 1.0) -> "SearchBudget":
@@ -50,7 +52,7 @@ class SearchBudget:
             sa_chains=10,
             candidates=scaled(4, 1),
             screen_population=scaled(4, 2),
-            first_round=scaled(12, 2, screen * scale),
+            first_round=scaled(24, 2, screen * scale),
             eta=3,
             finalists=2,
             chunk=scaled(400, 20, scale),

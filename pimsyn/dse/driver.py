@@ -73,10 +73,12 @@ def _map(pool, func, items, progress: Progress, label, units):
 
 
 def _distinct(configs: list[Configuration]) -> list[Configuration]:
-    """Ranked arms without repeats of the same design point."""
+    """Ranked arms, one per (combination, ResDAC): the duplication candidates of a
+    combination compete in the screening, only the best one's arm goes on (the local
+    search moves the duplication anyway)."""
     seen, out = set(), []
     for c in configs:
-        key = (c.combo_index, c.dac_res, c.point)
+        key = (c.combo_index, c.dac_res)
         if key not in seen:
             seen.add(key)
             out.append(c)
@@ -119,8 +121,8 @@ def synthesize(net: Network, hw, options: SynthesisOptions) -> SynthesisResult:
 
     check_network_memory(net, worker_count(options.jobs, len(combos)))
     dacs = len(options.space.dac_resolutions)
-    planned_arms = len(combos) * budget.candidates * dacs
-    plan = planned_arms * budget.screen_population + sum(n * e for n, e in halving_rounds(planned_arms, budget))
+    plan = (len(combos) * budget.candidates * dacs * budget.screen_population
+            + sum(n * e for n, e in halving_rounds(len(combos) * dacs, budget)))
     progress = Progress(total=plan, enabled=options.progress, started=started)
     curve: list[tuple[float, float]] = []
     tasks.init_worker(net, hw, options, budget)

@@ -259,7 +259,7 @@ def improve_arm(config: Configuration, evaluations: int, path: tuple[int, ...]) 
         set_sizes=tuple(int(s) for s in np.asarray(cnet.set_size)[convs]),
         pixels=tuple(int(p) for p in np.asarray(cnet.pixels)[convs]),
         conv_budget=config.conv_budget, problem_for=lambda dup: _partition_problem(cnet, dup),
-        vary_duplication=options.duplication == "sa",
+        vary_duplication=options.duplication == "sa", macro_steps=budget.macro_steps, dup_steps=budget.dup_steps,
     )
     point = _point(config.rram_ratio, config.xbar_size, config.cell_res, config.dac_res, config.adc_res)
     result = hill_climb(space, _fitness(cnet, point), config.point, rng=_rng(HALVE, *path), budget=evaluations,

@@ -53,6 +53,8 @@ class LocalSpace:
     conv_budget: int
     problem_for: Callable[[tuple[int, ...]], PartitionProblem]
     vary_duplication: bool = True
+    macro_steps: int = 1  # a count moves up to this many places in its space
+    dup_steps: int = 1  # a duplication moves up to this many computation blocks
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "_problems", {})
@@ -92,17 +94,17 @@ def _blocks(pixels: int, dup: int) -> int:
     return -(-pixels // dup)
 
 
-def _dup_up(pixels: int, dup: int) -> int | None:
-    """Smallest D' > D with one computation block fewer (None: already one block)."""
+def _dup_up(pixels: int, dup: int, steps: int = 1) -> int | None:
+    """Smallest D' > D with `steps` computation blocks fewer (None: not that many left)."""
     blocks = _blocks(pixels, dup)
-    return None if blocks <= 1 else -(-pixels // (blocks - 1))
+    return None if blocks <= steps else -(-pixels // (blocks - steps))
 
 
-def _dup_down(pixels: int, dup: int) -> int | None:
-    """Smallest D' < D with more blocks than D (None: D = 1)."""
+def _dup_down(pixels: int, dup: int, steps: int = 1) -> int | None:
+    """Smallest D' < D with `steps` more blocks than D, or D - 1 (None: D = 1)."""
     if dup <= 1:
         return None
-    lower = -(-pixels // (_blocks(pixels, dup) + 1))
+    lower = -(-pixels // (_blocks(pixels, dup) + steps))
     return lower if lower < dup and _blocks(pixels, lower) > _blocks(pixels, dup) else dup - 1
 
 
@@ -130,7 +132,7 @@ def neighbours(space: LocalSpace, point: PointKey) -> list[tuple[tuple, PointKey
         for i in range(problem.layers):
             choices = problem.choices[i]
             k = int(np.searchsorted(choices, m[i]))
-            for step in (1, -1):
+            for step in [s for j in range(1, space.macro_steps + 1) for s in (j, -j)]:
                 if 0 <= k + step < choices.size:
                     value = int(choices[k + step])
                     if p[i] != NO_PARTNER and value + m[p[i]] > problem.pair_cap(i, int(p[i])):
@@ -141,8 +143,15 @@ def neighbours(space: LocalSpace, point: PointKey) -> list[tuple[tuple, PointKey
 
     if space.vary_duplication:
         used = space.used(dup)
-        ups = {c: _dup_up(space.pixels[c], dup[c]) for c in range(len(dup))}
         downs = {c: _dup_down(space.pixels[c], dup[c]) for c in range(len(dup))}
+        targets = [(c, "up", _dup_up(space.pixels[c], dup[c], k)) for k in range(1, space.dup_steps + 1)
+                   for c in range(len(dup))]
+        targets += [(c, "down", _dup_down(space.pixels[c], dup[c], k)) for k in range(1, space.dup_steps + 1)
+                    for c in range(len(dup))]
+        # one duplicate more or less: often the same blocks, but other divisors of D, i.e.
+        # other macro counts (spec 4.2)
+        targets += [(c, "up", dup[c] + 1) for c in range(len(dup)) if dup[c] < space.pixels[c]]
+        targets += [(c, "down", dup[c] - 1) for c in range(len(dup)) if dup[c] > 1]
 
         def changed(new_dup: tuple[int, ...], convs: tuple[int, ...]) -> list[tuple[str, PointKey]]:
             variants = []
@@ -155,25 +164,26 @@ def neighbours(space: LocalSpace, point: PointKey) -> list[tuple[tuple, PointKey
                 variants.append((variant, space.repair(new_dup, counts, p)))
             return variants
 
-        for c in range(len(dup)):
-            for direction, target in (("up", ups[c]), ("down", downs[c])):
-                if target is None:
-                    continue
-                new_dup = dup[:c] + (target,) + dup[c + 1:]
-                if direction == "up" and used + (target - dup[c]) * space.set_sizes[c] > space.conv_budget:
-                    for other in range(len(dup)):  # a swap: another conv gives crossbars back
-                        lower = downs[other]
-                        if other == c or lower is None:
-                            continue
-                        swapped = list(new_dup)
-                        swapped[other] = lower
-                        swapped = tuple(swapped)
-                        if space.used(swapped) <= space.conv_budget:
-                            for variant, q in changed(swapped, (c, other)):
-                                out.append((("x", c, other, variant), q))
-                    continue
-                for variant, q in changed(new_dup, (c,)):
-                    out.append((("d", c, direction, variant), q))
+        tried: set[tuple[int, int]] = set()
+        for c, direction, target in targets:
+            if target is None or target == dup[c] or (c, target) in tried:
+                continue
+            tried.add((c, target))
+            new_dup = dup[:c] + (target,) + dup[c + 1:]
+            if direction == "up" and used + (target - dup[c]) * space.set_sizes[c] > space.conv_budget:
+                for other in range(len(dup)):  # a swap: another conv gives crossbars back
+                    lower = downs[other]
+                    if other == c or lower is None:
+                        continue
+                    swapped = list(new_dup)
+                    swapped[other] = lower
+                    swapped = tuple(swapped)
+                    if space.used(swapped) <= space.conv_budget:
+                        for variant, q in changed(swapped, (c, other)):
+                            out.append((("x", c, target, other, variant), q))
+                continue
+            for variant, q in changed(new_dup, (c,)):
+                out.append((("d", c, target, variant), q))
 
     if problem.macro_reuse:
         for i in range(problem.layers):

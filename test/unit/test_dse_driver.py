@@ -118,3 +118,52 @@ def test_woho_and_no_duplication_baselines_run(alexnet, hw):
         assert res.evaluation.feasible
     no_dup = synthesize(alexnet, hw, _options(duplication="uniform"))
     assert all(d == 1 for d in no_dup.design.conv_dup)
+
+
+def _small_budget(monkeypatch):
+    """Effort 1 and 2 with tiny chunks, so the monotonicity test runs in seconds."""
+    from dataclasses import replace
+
+    from pimsyn.dse import driver
+    from pimsyn.dse.budget import SearchBudget
+
+    def small(net, hw, options):
+        return replace(SearchBudget.from_effort(options.effort), candidates=2, first_round=6, chunk=15)
+
+    monkeypatch.setattr(driver, "search_budget", small)
+    return small
+
+
+def test_more_effort_is_never_worse(alexnet, hw, monkeypatch):
+    _small_budget(monkeypatch)
+    space = DesignSpace(rram_ratios=(0.3, 0.35), cell_resolutions=(2,), xbar_sizes=(256,), dac_resolutions=(1,))
+    efficiencies = [synthesize(alexnet, hw, _options(effort=e, space=space)).evaluation.power_efficiency_gops_per_w
+                    for e in (1.0, 2.0, 3.0)]
+    assert efficiencies == sorted(efficiencies)
+
+
+def test_evaluations_stay_within_the_budget(alexnet, hw, monkeypatch):
+    from pimsyn.dse.budget import halving_rounds
+
+    small = _small_budget(monkeypatch)
+    options = _options(effort=1.0, space=SMALL_SPACE)
+    budget = small(alexnet, hw, options)
+    res = synthesize(alexnet, hw, options)
+    combos, dacs = len(SMALL_SPACE.combinations()), len(SMALL_SPACE.dac_resolutions)
+    arms = sum(1 for o in res.outcomes if o.status == "explored") * dacs
+    plan = combos * budget.candidates * dacs * budget.screen_population + sum(
+        n * e for n, e in halving_rounds(arms, budget))
+    assert 0 < res.evaluations <= plan
+    assert all(o.timeouts == 0 for o in res.outcomes)
+
+
+def test_baselines_keep_their_duplication(alexnet, hw):
+    from pimsyn.search.duplication_baselines import woho_duplication
+    from pimsyn.search.duplication_problem import DuplicationProblem
+
+    res = synthesize(alexnet, hw, _options(duplication="woho"))
+    design = res.design
+    problem = DuplicationProblem.from_cost_network(design.cost_network)
+    conv = crossbar_budget(hw, 49.0, design.rram_ratio, design.xbar_size, design.cell_res,
+                           design.cost_network).conv_crossbars
+    assert tuple(design.conv_dup) == tuple(int(d) for d in woho_duplication(problem, conv))
