@@ -225,15 +225,18 @@ def _advance(rows, m, h, blk):
                     break
                 rows[row] = value
                 k = 1
+            last = rows[row + k - 1]
             if c:
                 prev = row - K
                 for kk in range(k, end):
-                    a = rows[row + kk - 1] + m[sigma + ko + kk - 1]
+                    a = last + m[sigma + ko + kk - 1]
                     b = rows[prev + kk] + m[delta + ko + kk]
-                    rows[row + kk] = a if a > b else b
+                    last = a if a > b else b
+                    rows[row + kk] = last
             else:
                 for kk in range(k, end):
-                    rows[row + kk] = rows[row + kk - 1] + m[sigma + ko + kk - 1]
+                    last += m[sigma + ko + kk - 1]
+                    rows[row + kk] = last
             c += 1
         m[done + u] = c
     return m[done + u1 - 1] > before
@@ -973,8 +976,9 @@ _PY = KERNEL_PY.__globals__
 _BOUNDS = {None: None}
 if njit is not None:
     for _name in _KERNEL_FUNCS:
-        # nothing is allocated in the kernel: no reference counting
-        globals()[_name] = njit(cache=True, nogil=True, _nrt=False)(globals()[_name])
+        # nothing is allocated in the kernel: no reference counting; integer divisions
+        # only by constants (no division-by-zero checks)
+        globals()[_name] = njit(cache=True, nogil=True, _nrt=False, error_model="numpy")(globals()[_name])
     KERNEL = _run
 else:  # pragma: no cover
     KERNEL = None
