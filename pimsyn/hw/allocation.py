@@ -161,20 +161,12 @@ def allocate_components(
     alloc_latency = 0.0
     if non_fc.any():
         alloc_latency = max(0.0, float(np.max(wl[non_fc] / (freq[non_fc] * units[non_fc]))))
-    m = plan.layer_macros[layer]
-    per_macro = -(-units // m)
-    code = cnet.item_component_code
-    counted = other & ~cnet.is_fc[layer]
-    mx: dict[str, int] = {}
-    if counted.any():
-        mx_arr = np.zeros(len(cnet.components), dtype=np.int64)
-        np.maximum.at(mx_arr, code[counted], per_macro[counted])
-        has = np.zeros(len(cnet.components), dtype=bool)
-        has[code[counted]] = True
-        mx = {cnet.components[k]: int(mx_arr[k]) for k in np.flatnonzero(has)}
-        if unified:
-            grow = other & has[code] & (units > 0)
-            units[grow] = mx_arr[code[grow]] * m[grow]
+    mx, mx_arr, has = _per_macro_max(cnet, plan, units, other)
+    if unified and has is not None:
+        m = plan.layer_macros[layer]
+        code = cnet.item_component_code
+        grow = other & has[code] & (units > 0)
+        units[grow] = mx_arr[code[grow]] * m[grow]
     return Allocation(
         units=units,
         dac_power_w=sequential_sum(dac_terms),
@@ -184,6 +176,43 @@ def allocate_components(
         alloc_latency_ns=alloc_latency,
         clock_ns=max(CLOCK_FLOOR_NS, alloc_latency),
         per_macro_max=mx,
+    )
+
+
+def _per_macro_max(cnet: CostNetwork, plan: MacroPlan, units: np.ndarray, other: np.ndarray):
+    """mx per component over the non-FC, non-DAC items (spec 5.8 step 6): the dict, the
+    array over components and which components occur (None, None... when none do)."""
+    layer = cnet.item_layer
+    per_macro = -(-units // plan.layer_macros[layer])
+    code = cnet.item_component_code
+    counted = other & ~cnet.is_fc[layer]
+    if not counted.any():
+        return {}, None, None
+    mx_arr = np.zeros(len(cnet.components), dtype=np.int64)
+    np.maximum.at(mx_arr, code[counted], per_macro[counted])
+    has = np.zeros(len(cnet.components), dtype=bool)
+    has[code[counted]] = True
+    return {cnet.components[k]: int(mx_arr[k]) for k in np.flatnonzero(has)}, mx_arr, has
+
+
+def fixed_allocation(cnet: CostNetwork, plan: MacroPlan, workloads: np.ndarray, table: ComponentTable,
+                     units: np.ndarray) -> Allocation:
+    """Spec 5.9 for given unit counts (a fixed organisation, `hw/organisation.py`) instead of
+    Eq. 5-6: the clock is the slowest realised non-FC latency, floored at 100 ns."""
+    layer = cnet.item_layer
+    units = np.asarray(units, dtype=np.int64)
+    other = ~table.is_dac
+    freq = table.frequency_ghz
+    positive = other & (workloads > 0) & (units > 0)
+    non_fc = positive & ~cnet.is_fc[layer]
+    alloc_latency = 0.0
+    if non_fc.any():
+        alloc_latency = max(0.0, float(np.max(workloads[non_fc] / (freq[non_fc] * units[non_fc]))))
+    mx, _, _ = _per_macro_max(cnet, plan, units, other)
+    return Allocation(
+        units=units, dac_power_w=sequential_sum(units[table.is_dac] * table.peak_power_w[table.is_dac]),
+        power_after_dac_w=0.0, latency_power_sum=0.0, kappa_ns=0.0, alloc_latency_ns=alloc_latency,
+        clock_ns=max(CLOCK_FLOOR_NS, alloc_latency), per_macro_max=mx,
     )
 
 

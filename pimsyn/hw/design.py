@@ -36,6 +36,9 @@ class Design:
     #: the reference tool's allocation exactly (may exceed the budget, spec B2); default:
     #: every allocation within the budget (docs/cost-model.md, "Budgets are honoured")
     reference_quirks: bool = False
+    #: a fixed component organisation (hw/organisation.py, e.g. "isaac") instead of the
+    #: synthesized allocation; only `pimsyn evaluate --preset` builds such designs
+    organisation: str | None = None
     extra: dict = field(default_factory=dict, compare=False)  # search statistics for reports
 
     @cached_property
@@ -57,6 +60,7 @@ class Design:
             total_power_w=self.total_power_w, rram_ratio=self.rram_ratio, xbar_size=self.xbar_size,
             cell_res=self.cell_res, dac_res=self.dac_res, adc_res=self.adc_res,
             macro_setting=self.macro_setting, reference_quirks=self.reference_quirks,
+            organisation=self.organisation,
         )
 
     @cached_property

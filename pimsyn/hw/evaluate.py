@@ -47,6 +47,9 @@ class DesignPoint:
     #: per-macro maximum, B2), which can exceed the budget; False (default): every
     #: allocation stays within the budget (docs/cost-model.md, "Budgets are honoured")
     reference_quirks: bool = False
+    #: a fixed component organisation (`hw/organisation.py`, e.g. "isaac") in place of the
+    #: synthesized allocation (Eq. 5-6); None (default): PIMSYN's allocation
+    organisation: str | None = None
 
     def __post_init__(self) -> None:
         if self.macro_setting not in MACRO_SETTINGS:
@@ -237,7 +240,16 @@ def _pipeline(cnet, hw, point, state, macros, partners, scheduler, schedule_api,
         if p_min >= avail:
             return _infeasible(run, f"minimum power {p_min:.6g} W >= available {avail:.6g} W "
                                     f"(one unit of every component per macro does not fit)")
-        if point.reference_quirks:
+        if point.organisation is not None:
+            from pimsyn.hw.allocation import fixed_allocation
+            from pimsyn.hw.organisation import organisation, organisation_units
+
+            from pimsyn.hw.allocation import CLOCK_FLOOR_NS
+
+            units = organisation_units(organisation(point.organisation), cnet, state, plan.layer_macros, workloads,
+                                       table.frequency_ghz, CLOCK_FLOOR_NS)
+            alloc = fixed_allocation(cnet, plan, workloads, table, units)
+        elif point.reference_quirks:
             alloc = allocate_components(cnet, plan, workloads, table, avail, unified)
         else:
             fixed = crossbar_peak_w + mem.static_power_w + hw.noc_power_w

@@ -72,6 +72,7 @@ def design_point_line(design) -> str:
         f"{design.total_power_w:g} W budget, RatioRram {design.rram_ratio:g}, crossbar {design.xbar_size}x"
         f"{design.xbar_size}, {design.cell_res}-bit cells, DAC {design.dac_res} bit, ADC {design.adc_res} bit, "
         f"{design.macro_setting} macros"
+        + (f", {design.organisation} organisation" if getattr(design, "organisation", None) else "")
     )
 
 

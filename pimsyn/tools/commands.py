@@ -94,9 +94,11 @@ REFERENCE_QUIRKS_HELP = ("reproduce the reference tool's unified-mode allocation
 @click.option("--macro-setting", "--macro_setting", "-m", "macro_setting", type=MACRO_SETTINGS, default="specified", show_default=True)
 @click.option("--format", "fmt", type=click.Choice(["json", "text"]), default="text", show_default=True)
 @click.option("--reference-quirks", is_flag=True, help=REFERENCE_QUIRKS_HELP)
+@click.option("--preset", type=click.Choice(["isaac"]),
+              help="A published accelerator's organisation scaled to --total-power (the paper's ISAAC baseline).")
 @reports_user_errors
 def evaluate_cmd(network, design, config, total_power, xbar, cell_res, ratio, dac_res, adc_res,
-                 dup, macros, share, macro_setting, fmt, reference_quirks) -> None:
+                 dup, macros, share, macro_setting, fmt, reference_quirks, preset) -> None:
     """Evaluate one design point without search and print its metrics."""
     from pimsyn.dse.design import design_from_options, design_from_reference_json
     from pimsyn.files import check_text_file
@@ -110,6 +112,21 @@ def evaluate_cmd(network, design, config, total_power, xbar, cell_res, ratio, da
         check_reference_quirks_supported()
     if design:
         check_text_file(design, "--design file")
+    if preset:
+        given = [name for name, v in (("--design", design), ("--xbar", xbar), ("--cell-res", cell_res),
+                                      ("--ratio", ratio), ("--dac-res", dac_res), ("--adc-res", adc_res),
+                                      ("--dup", dup), ("--macros", macros), ("--share", share)) if v is not None]
+        if given:
+            raise PimsynError(f"--preset {preset} fixes the design: drop {', '.join(given)}")
+        if network is None or total_power is None:
+            raise PimsynError(f"--preset {preset} needs --network and --total-power")
+        if reference_quirks:
+            raise PimsynError("--reference-quirks applies to synthesized allocations, not to --preset")
+        from pimsyn.dse.isaac import isaac_design
+
+        the_design = isaac_design(load_model(network), load_hardware(config), total_power)
+        _print_metrics(the_design, the_design.evaluate(), fmt)
+        return
     if design and design.endswith(".mlir"):
         from pimsyn.dse.design import design_from_module_file
 
