@@ -33,6 +33,13 @@ The reference builds every node (layer, block, op, bit) and steps through time. 
   shares its ADCs with two layers, or NoC-only segments with conflicts on middle ops.
   Ties in the victim rule and the scratchpad bookkeeping need the reference's order of
   nodes within a step, which :mod:`pimsyn.hw.schedule_order` reproduces lazily.
+* **Compiled kernel.** With numba installed, the event simulation above runs compiled
+  (:mod:`pimsyn.hw.schedule_kernel`): when every segment is of the kind the event path
+  handles (always for designs from macro plans), the whole network is one kernel run, plain
+  layers being rows computed as soon as their inputs are final; the kernel also walks the
+  ``A`` order itself (Python's :class:`StepOrder` only for the comparisons it cannot make)
+  and computes every layer's scratchpad bounds. Without numba the Python classes run; all
+  paths give identical results (test_schedule_kernel.py).
 * **Scratchpad** (5.14): IB_l is order-independent (max over blocks); OB_p follows from
   the time-ordered sequence of p's ST events and its consumers' LD/ST events.
 

@@ -1212,8 +1212,8 @@ class _Static:
             offset += len(values)
         self.memory = np.concatenate(parts)
         work_cap = L + 2 * len(cons) + 16
-        rec_cap = 64 + 4 * (self.cap + 1)  # FLUSH drains them when nearly full
-        bl_cap = 64 + 2 * (self.cap + 1) * max(1, NK)
+        rec_cap = 1024 + 4 * (self.cap + 1)  # FLUSH drains them when nearly full
+        bl_cap = 1024 + 2 * (self.cap + 1) * max(1, NK)
         # per call, then state: (slot, length)
         layout = [
             (H_EXT, self.ext_size), (H_TAU, self.kt), (H_DELTA, self.kt), (H_SIGMA, self.kt), (H_EXTLP, self.ext_size),
