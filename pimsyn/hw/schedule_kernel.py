@@ -1,32 +1,39 @@
-"""Compiled time-ordered conflict resolution of one segment (numba), the same algorithm as
+"""Compiled time-ordered conflict resolution (numba), the same algorithm as
 :class:`pimsyn.hw.schedule_events.EventSegment` (read it and
 :class:`pimsyn.hw.schedule_noc.NocSegment` first).
 
-The Python classes walk every block of the segment's layers one at a time; here the same
+The Python classes walk every block of a segment's layers one at a time; here the same
 walk runs as a compiled kernel over flat int64 arrays: the plain op columns row by row as
 soon as their inputs are final, the conflict columns (TRAN/MRG of NoC pairs, the ADC of
 sharing pairs) through a heap in (start, push sequence) order, exactly as the Python
-classes push and pop them, so both give the same starts, bubble counts and bubbles.
+classes push and pop them, so both give the same starts, bubble counts and bubbles. The
+scheduler runs it on the whole network at once when every segment is of this kind (layers
+without conflicts are then plain rows; :func:`pimsyn.hw.schedule._whole_network`).
 
-Two things stay in Python:
+* **The ``A`` order** (:mod:`pimsyn.hw.schedule_order`), needed when several new NoC
+  entries of one step conflict among themselves and their durations do not decide the
+  victim, is walked in the kernel as :class:`StepOrder` walks it (:func:`_before`): last
+  parents memoised per node, tied parents resolved with an explicit stack, a victim's
+  retry led by its bubble, whose pair the kernel stored when it made it. What the kernel
+  cannot read (a bubble pair that needs the order itself, an ADC burst's bubble, a layer
+  the kernel did not schedule) is handed back: the kernel stops at that step with the
+  entries saved, Python picks the victims with :class:`StepOrder` (reading the starts
+  found so far through the ``timing.est`` views) and resumes the kernel.
+* **Bubbles** for Python's step order: the kernel appends one record per victim wait (NoC:
+  the blockers; ADC: the running burst; a same-step pair: both entries); they become lazy
+  bubble ranges of the step order only when Python first compares nodes (most evaluations
+  never do).
+* **Scratchpad bounds** (:func:`_output_bounds_all`): every producer's OB bounds from its
+  event columns merged in time order.
 
-* The reference's ``A`` order (:mod:`pimsyn.hw.schedule_order`), needed when several new
-  NoC entries of one step conflict among themselves and the victim is not decided by their
-  durations alone. The kernel then stops at that step with the entries saved; Python picks
-  the victims with :class:`StepOrder` (reading the starts found so far, which the kernel
-  writes into the arrays ``timing.est`` views) and resumes the kernel.
-* The bubbles. The kernel appends one record per victim wait (NoC: the blockers; ADC: the
-  running burst; a lone same-step pair: both entries); they become lazy bubble ranges of
-  the step order only when an ``A``-order comparison is first made (most evaluations never
-  make one).
-
-Without numba (``njit is None``) the scheduler uses the Python classes instead; the
+Without numba (``KERNEL is None``) the scheduler uses the Python classes instead; the
 kernels also run as plain Python (``KERNEL_PY``), which the tests use to check that the
-compiled and the interpreted kernel agree.
+compiled kernel, the interpreted one and the Python classes agree.
 """
 
 from __future__ import annotations
 
+import importlib.util
 import types
 
 import numpy as np
@@ -34,10 +41,12 @@ import numpy as np
 from pimsyn.hw.schedule_order import Bubble
 from pimsyn.hw.schedule_problem import ScheduleError
 
+#: numba is imported (0.4 s) and the kernel compiled or loaded from its cache only when a
+#: schedule first needs it (:func:`_compile`)
 try:
-    from numba import njit
-except ImportError:  # pragma: no cover - exercised where numba is not installed
-    njit = None
+    HAVE_NUMBA = importlib.util.find_spec("numba") is not None
+except (ImportError, ValueError):  # pragma: no cover
+    HAVE_NUMBA = False
 
 _NEG = -(1 << 40)
 
@@ -972,19 +981,44 @@ def _interpreted():
 #: the interpreted kernel (the same code as the compiled one, run by CPython)
 KERNEL_PY = _interpreted()
 _PY = KERNEL_PY.__globals__
-#: the compiled kernel's output-buffer bounds (see :func:`output_bounds`)
-_BOUNDS = {None: None}
-if njit is not None:
-    for _name in _KERNEL_FUNCS:
-        # nothing is allocated in the kernel: no reference counting; integer divisions
-        # only by constants (no division-by-zero checks)
-        globals()[_name] = njit(cache=True, nogil=True, _nrt=False, error_model="numpy")(globals()[_name])
-    KERNEL = _run
-else:  # pragma: no cover
-    KERNEL = None
-_BOUNDS = {KERNEL_PY: _PY["_output_bounds_all"]}
-if KERNEL is not None:
-    _BOUNDS[KERNEL] = _output_bounds_all
+_COMPILED: dict = {}
+
+
+def _compile() -> dict:
+    """The compiled kernel (numba, on first use; cached on disk by numba). Should numba not
+    import after all, the interpreted kernel stands in (same results)."""
+    if not _COMPILED:
+        try:
+            from numba import njit
+        except ImportError:  # pragma: no cover - a broken numba installation
+            njit = None
+        if njit is None:  # pragma: no cover
+            _COMPILED.update(run=KERNEL_PY, bounds=_PY["_output_bounds_all"])
+            return _COMPILED
+        for name in _KERNEL_FUNCS:
+            # nothing is allocated in the kernel: no reference counting; integer divisions
+            # only by constants (no division-by-zero checks)
+            globals()[name] = njit(cache=True, nogil=True, _nrt=False, error_model="numpy")(globals()[name])
+        _COMPILED.update(run=globals()["_run"], bounds=globals()["_output_bounds_all"])
+    return _COMPILED
+
+
+class _CompiledKernel:
+    """Calls the compiled kernel, compiling it on first use."""
+
+    def __call__(self, *args):
+        return _compile()["run"](*args)
+
+    def bounds(self, *args):
+        return _compile()["bounds"](*args)
+
+    @property
+    def dispatcher(self):
+        return _compile()["run"]
+
+
+#: the compiled kernel, None without numba (the scheduler then runs the Python classes)
+KERNEL = _CompiledKernel() if HAVE_NUMBA else None
 
 
 class _EventTable:
@@ -1021,7 +1055,8 @@ def output_bounds(timing, kernel, events_of) -> list[tuple[int, int]]:
         table = der._kernel_events = _EventTable(der, global_layout(der), events_of)
     out = np.zeros((der.num_layers, 2), dtype=np.int64)
     scratch = np.zeros((table.scratch_rows, 2), dtype=np.int64)
-    _BOUNDS[kernel](timing.rows, table.tab, table.loff, table.values, out, scratch)
+    bounds = _PY["_output_bounds_all"] if kernel is KERNEL_PY else kernel.bounds
+    bounds(timing.rows, table.tab, table.loff, table.values, out, scratch)
     out *= table.channels[:, None]
     np.maximum(out, 0, out=out)
     return [tuple(pair) for pair in out.tolist()]
