@@ -32,7 +32,7 @@ import numpy as np
 
 from pimsyn.dse import tasks
 from pimsyn.dse.budget import SearchBudget, halving_rounds, network_scale
-from pimsyn.dse.pool import stop_workers, worker_count  # noqa: F401  (part of this module's API)
+from pimsyn.dse.pool import signals_deferred, stop_workers, worker_count  # noqa: F401  (part of this module's API)
 from pimsyn.dse.progress import Progress
 from pimsyn.dse.result import ComboOutcome, SynthesisOptions, SynthesisResult
 from pimsyn.dse.tasks import Configuration
@@ -65,7 +65,8 @@ def _map(pool, func, items, progress: Progress, label, units):
             progress.advance(label(result), units(item, result))
             yield result
         return
-    futures = [pool.submit(func, *item) for item in items]
+    with signals_deferred():
+        futures = [pool.submit(func, *item) for item in items]
     for item, future in zip(items, futures):
         result = future.result()
         progress.advance(label(result), units(item, result))

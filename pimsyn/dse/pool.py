@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import signal
 import time
 from concurrent.futures import ProcessPoolExecutor
+
+_STOP_SIGNALS = {signal.SIGINT, signal.SIGTERM}
 
 
 def worker_count(jobs: int, tasks: int) -> int:
@@ -19,6 +22,28 @@ def ignore_interrupts() -> None:
     its default action, so `stop_workers` ends a worker at once."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    if hasattr(signal, "pthread_sigmask"):  # forked inside `signals_deferred`: take them now
+        signal.pthread_sigmask(signal.SIG_UNBLOCK, _STOP_SIGNALS)
+
+
+@contextlib.contextmanager
+def signals_deferred():
+    """Hold SIGINT/SIGTERM while the block runs (submitting to the pool, which forks the
+    workers and holds the executor's locks); they are delivered when it ends.
+
+    A Ctrl-C or SIGTERM raised inside `ProcessPoolExecutor.submit` could leave its
+    shutdown lock held (then `stop_workers` hangs), and a worker forked at that moment
+    would inherit the driver's raising SIGTERM handler before `ignore_interrupts` runs
+    (then it survives SIGTERM). Forked with the signals blocked, a worker receives them
+    only after `ignore_interrupts` has set its own handlers."""
+    if not hasattr(signal, "pthread_sigmask"):
+        yield
+        return
+    previous = signal.pthread_sigmask(signal.SIG_BLOCK, _STOP_SIGNALS)
+    try:
+        yield
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, previous)
 
 
 def stop_workers(pool: ProcessPoolExecutor) -> None:
