@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from pimsyn.backend.accelerator_json import WEIGHT_KINDS
 from pimsyn.backend.markdown import markdown_table
+from pimsyn.hw.area import design_area
 from pimsyn.hw.metrics import design_point_line, energy_share_rows
 
 
@@ -79,6 +80,10 @@ def _metrics_section(design, evaluation) -> str:
         ("power budget", f"{budget:g}", "W"),
         ("operations per inference", f"{e.ops:,}", "ops"),
     ]
+    area = design_area(design, e)
+    rows.append(("chip area", f"{area.total_mm2:.3f}",
+                 "mm² (" + ", ".join(f"{k.replace('_', ' ')} {v:.3g}" for k, v in area.terms.items()) + ")"))
+    rows.append(("area efficiency", f"{e.ops * e.throughput_inferences_per_s / 1e9 / area.total_mm2:.3f}", "GOPS/mm²"))
     text = "## Metrics\n\n" + markdown_table(("metric", "value", "unit"), rows, (False, True, False)) + "\n"
     if e.allocated_peak_power_w > budget:
         why = (" In unified mode every macro holds the largest per-macro component counts (spec 6), "

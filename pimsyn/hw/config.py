@@ -72,7 +72,7 @@ OPTIONAL_ALU_COMPONENTS = tuple(OPTIONAL_ALU_DEFAULTS)
 #: Top-level keys a hardware file may have; anything else is reported (HardwareWarning).
 KNOWN_TOP_LEVEL_KEYS = (
     "weight_res", "data_res", "memory_bw", "vfu_width", "noc_bw", "noc_power", "SA", "EA", "RRAM", "memory",
-    "ADC", "DAC", *ALU_COMPONENTS, *OPTIONAL_ALU_COMPONENTS,
+    "ADC", "DAC", *ALU_COMPONENTS, *OPTIONAL_ALU_COMPONENTS, "area_mm2",
 )
 
 

@@ -5,10 +5,13 @@ carries under its final "metrics" key; `metrics_text` is the default `pimsyn eva
 output. Every number is taken from the `Evaluation` of the one `Design` (never mixed
 designs, spec A3): power efficiency is ops per inference over energy per inference (spec
 5.17, the paper's headline figure), latency T = cycles * t_clk (5.16), throughput 1/T for
-the pipelined accelerator, EDP = E * T, average power = E / T.
+the pipelined accelerator, EDP = E * T, average power = E / T; area (`hw/area.py`) and
+area efficiency = ops/s / area (GOPS/mm²).
 """
 
 from __future__ import annotations
+
+from pimsyn.hw.area import design_area
 
 #: Headline metrics, in output order. None when the design is infeasible (no schedule, no
 #: clock: the numbers do not exist).
@@ -54,6 +57,10 @@ def metrics_dict(design, evaluation) -> dict:
     out["spm_kb"] = int(evaluation.spm_kb) if feasible else None
     out["ops"] = int(evaluation.ops)
     out["energy_nj"] = {term: float(value) for term, value in evaluation.energy_nj.items()} if feasible else {}
+    area = design_area(design, evaluation).total_mm2 if feasible else None
+    out["area_mm2"] = area
+    out["area_efficiency_gops_per_mm2"] = (
+        float(evaluation.ops) * float(evaluation.throughput_inferences_per_s) / 1e9 / area if area else None)
     out["design_point"] = design_point_dict(design)
     return out
 
@@ -107,6 +114,11 @@ def metrics_text(design, evaluation) -> str:
         f"chip:               {e.total_macros} macros on a {e.mesh_rows}x{e.mesh_cols} mesh, "
         f"scratchpad {e.spm_kb} KB per macro",
         f"ops/inference:      {e.ops:,}",
+    ]
+    area = design_area(design, e).total_mm2
+    lines += [
+        f"area:               {area:.3f} mm² ({e.ops * e.throughput_inferences_per_s / 1e9 / area:.3f} GOPS/mm²; "
+        "components, scratchpads and routers)",
         "energy breakdown:",
     ]
     width = max((len(label) for _, label, _, _ in energy_share_rows(e)), default=0)
