@@ -18,6 +18,7 @@ from pimsyn.files import write_or_print
 from pimsyn.tools.errors import OneLineErrorsGroup, reports_user_errors
 from pimsyn.tools.commands import emit_cmd, evaluate_cmd, synth_cmd
 from pimsyn.tools.sim_cmd import sim_cmd
+from pimsyn.tools.model_cmd import model_cmd
 
 
 @click.group(cls=OneLineErrorsGroup, context_settings={"help_option_names": ["-h", "--help"]})
@@ -94,3 +95,4 @@ main.add_command(evaluate_cmd)
 main.add_command(synth_cmd)
 main.add_command(emit_cmd)
 main.add_command(sim_cmd)
+main.add_command(model_cmd)
