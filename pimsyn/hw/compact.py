@@ -26,11 +26,12 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from pimsyn.errors import PimsynError
 from pimsyn.hw.layers import CostNetwork
 
 
-class CompactError(ValueError):
-    """A chip that cannot run the network at all (names the reason)."""
+class CompactError(PimsynError, ValueError):
+    """A chip that cannot run the network at all, or a bad chip size (one line, exit 2)."""
 
 
 @dataclass(frozen=True)

@@ -8,6 +8,8 @@
     pimsyn emit DESIGN.mlir --target T  one output file from a synthesized design
     pimsyn asm prog.s -o program.json   a pimsim-nn listing back into its program
     pimsyn sim DESIGN.mlir              simulate a design event by event
+    pimsyn model NAME -o net.json       a ResNet of the family (18 ... 152) as network JSON
+    pimsyn explore-batch MODEL --area-mm2 A   a compact chip over batch sizes
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ from pimsyn.tools.errors import OneLineErrorsGroup, reports_user_errors
 from pimsyn.tools.commands import emit_cmd, evaluate_cmd, synth_cmd
 from pimsyn.tools.sim_cmd import sim_cmd
 from pimsyn.tools.model_cmd import model_cmd
+from pimsyn.tools.compact_cmd import explore_batch_cmd
 
 
 @click.group(cls=OneLineErrorsGroup, context_settings={"help_option_names": ["-h", "--help"]})
@@ -96,3 +99,4 @@ main.add_command(synth_cmd)
 main.add_command(emit_cmd)
 main.add_command(sim_cmd)
 main.add_command(model_cmd)
+main.add_command(explore_batch_cmd)
