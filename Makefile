@@ -24,6 +24,11 @@ $(STAMP): pyproject.toml
 	  echo "* SKIPPED: numba does not install here: the simulator kernels (pimsyn sim)   *"; \
 	  echo "* run as plain Python instead (same results, about 100x slower).            *"; \
 	  echo "*****************************************************************************"; }
+	@$(BIN)/pip install --quiet --disable-pip-version-check -e '.[plot]' || { \
+	  echo "*****************************************************************************"; \
+	  echo "* SKIPPED: matplotlib does not install here: pimsyn explore-size --plot is    *"; \
+	  echo "* unavailable (it says so); everything else works.                          *"; \
+	  echo "*****************************************************************************"; }
 	touch $(STAMP)
 
 demo: $(STAMP)

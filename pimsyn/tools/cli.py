@@ -10,6 +10,7 @@
     pimsyn sim DESIGN.mlir              simulate a design event by event
     pimsyn model NAME -o net.json       a ResNet of the family (18 ... 152) as network JSON
     pimsyn explore-batch MODEL --area-mm2 A   a compact chip over batch sizes
+    pimsyn explore-size --area-mm2 A          the ResNet family on one compact chip
 """
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ from pimsyn.tools.errors import OneLineErrorsGroup, reports_user_errors
 from pimsyn.tools.commands import emit_cmd, evaluate_cmd, synth_cmd
 from pimsyn.tools.sim_cmd import sim_cmd
 from pimsyn.tools.model_cmd import model_cmd
-from pimsyn.tools.compact_cmd import explore_batch_cmd
+from pimsyn.tools.compact_cmd import explore_batch_cmd, explore_size_cmd
 
 
 @click.group(cls=OneLineErrorsGroup, context_settings={"help_option_names": ["-h", "--help"]})
@@ -100,3 +101,4 @@ main.add_command(emit_cmd)
 main.add_command(sim_cmd)
 main.add_command(model_cmd)
 main.add_command(explore_batch_cmd)
+main.add_command(explore_size_cmd)

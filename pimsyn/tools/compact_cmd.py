@@ -106,3 +106,138 @@ def _table(head: dict, rows: list[dict]) -> str:
             f"{r['reloads_per_inference']:>8.3f} {r['gops_per_mm2']:>9.2f} | {r['unlimited_throughput']:>15.1f} "
             f"{r['unlimited_tops_per_w']:>7.3f} {r['unlimited_gops_per_mm2']:>9.2f}")
     return "\n".join(lines) + "\n"
+
+
+@click.command("explore-size")
+@click.option("--area-mm2", "area", required=True, help="Chip area in mm².")
+@click.option("--dataset", type=click.Choice(["cifar100", "imagenet"]), default="cifar100", show_default=True)
+@click.option("--batch", default="16", show_default=True, help="Batch size of every run.")
+@click.option("--dram", type=click.Choice(["lpddr3", "lpddr4", "lpddr5"]), default="lpddr5", show_default=True)
+@click.option("--config", "--cfg", "config", type=click.Path(dir_okay=False), help="Hardware file (default: bundled).")
+@click.option("--min-throughput", help="Required inferences/s: report the largest network that meets it.")
+@click.option("--min-tops-per-w", help="Required TOPS/W: report the largest network that meets it.")
+@click.option("--plot", "plot_path", type=click.Path(dir_okay=False), help="Write a PNG plot here (needs matplotlib).")
+@click.option("--json", "as_json", is_flag=True, help="Print the table as JSON.")
+@click.option("-o", "--output", type=click.Path(dir_okay=False), help="Write the table here (default stdout).")
+@reports_user_errors
+def explore_size_cmd(area, dataset, batch, dram, config, min_throughput, min_tops_per_w, plot_path, as_json,
+                     output) -> None:
+    """The ResNet family (18 ... 152) on one compact chip: where throughput and energy
+    efficiency collapse as the network grows (the compact-chip paper's size study)."""
+    import json
+
+    from pimsyn.files import check_output_file, write_or_print
+    from pimsyn.frontend.resnet_family import ARCHITECTURES, build_resnet, weight_count
+    from pimsyn.hw import cost_network, load_hardware
+    from pimsyn.hw.compact_eval import CompactChip, chip_for_area, evaluate_batch, tile_area_mm2
+
+    area_mm2 = _number(area, "--area-mm2")
+    n = _batches(batch)[0] if "," not in batch else None
+    if n is None:
+        raise PimsynError(f"--batch takes one batch size, got '{batch}'")
+    need_tp = _number(min_throughput, "--min-throughput") if min_throughput is not None else None
+    need_eff = _number(min_tops_per_w, "--min-tops-per-w") if min_tops_per_w is not None else None
+    for path in (plot_path, output):
+        if path:
+            check_output_file(path)
+    if plot_path:
+        _require_matplotlib()
+    hw = load_hardware(config)
+    chip = chip_for_area(hw, area_mm2, dram=dram)
+    org = chip.organisation
+    tile = tile_area_mm2(hw, org)
+    rows = []
+    for name in ARCHITECTURES:
+        net = build_resnet(name, dataset)
+        cnet = cost_network(net, hw, org.xbar_size, org.cell_res)
+        result = evaluate_batch(cnet, hw, chip, n)
+        full = sum(-(-int(x) // chip.macro_crossbars) for x in cnet.set_size[cnet.is_weight])
+        big = evaluate_batch(cnet, hw, CompactChip(macros=max(full, chip.macros), organisation=org, dram=dram), n)
+        rows.append({
+            "network": name, "weights_m": weight_count(net) / 1e6, "parts": result.parts,
+            "throughput_inferences_per_s": result.throughput_inferences_per_s, "tops_per_w": result.tops_per_w,
+            "gops_per_mm2": result.throughput_inferences_per_s * result.ops_per_inference / 1e9 / (chip.macros * tile),
+            "dram_energy_share": result.dram_energy_share,
+            "unlimited_throughput": big.throughput_inferences_per_s, "unlimited_tops_per_w": big.tops_per_w,
+            "unlimited_area_mm2": max(full, chip.macros) * tile,
+        })
+    drops = [rows[i]["throughput_inferences_per_s"] / rows[i + 1]["throughput_inferences_per_s"]
+             for i in range(len(rows) - 1)]
+    steepest = rows[drops.index(max(drops)) + 1]["network"] if drops else None
+    meets = [r["network"] for r in rows
+             if (need_tp is None or r["throughput_inferences_per_s"] >= need_tp)
+             and (need_eff is None or r["tops_per_w"] >= need_eff)]
+    largest = meets[-1] if meets and (need_tp is not None or need_eff is not None) else None
+    head = {"area_mm2": area_mm2, "macros": chip.macros, "dataset": dataset, "batch": n, "dram": dram,
+            "steepest_throughput_drop_at": steepest, "largest_meeting_requirements": largest}
+    if plot_path:
+        _plot(plot_path, head, rows)
+    if as_json:
+        text = json.dumps({**head, "networks": rows}, indent=2, allow_nan=False) + "\n"
+    else:
+        lines = [f"ResNet family ({dataset}) on a compact chip of {area_mm2:g} mm² ({chip.macros} macros), "
+                 f"batch {n}, {dram}", "",
+                 f"{'network':10} {'weights':>8} {'parts':>5} {'inf/s':>10} {'TOPS/W':>7} {'GOPS/mm²':>9} "
+                 f"{'DRAM E':>7} | {'unlimited inf/s':>15} {'TOPS/W':>7} {'area mm²':>9}"]
+        for r in rows:
+            lines.append(f"{r['network']:10} {r['weights_m']:>7.1f}M {r['parts']:>5} "
+                         f"{r['throughput_inferences_per_s']:>10.1f} {r['tops_per_w']:>7.3f} {r['gops_per_mm2']:>9.2f} "
+                         f"{100 * r['dram_energy_share']:>6.1f}% | {r['unlimited_throughput']:>15.1f} "
+                         f"{r['unlimited_tops_per_w']:>7.3f} {r['unlimited_area_mm2']:>9.1f}")
+        lines.append("")
+        lines.append(f"steepest throughput drop: at {steepest}")
+        if need_tp is not None or need_eff is not None:
+            lines.append(f"largest network meeting the requirements: {largest or 'none'}")
+        text = "\n".join(lines) + "\n"
+    write_or_print(text, output)
+
+
+def _number(text: str, what: str) -> float:
+    try:
+        return float(text)
+    except ValueError:
+        raise PimsynError(f"{what} must be a number, got '{text}'") from None
+
+
+def _require_matplotlib() -> None:
+    try:
+        import matplotlib  # noqa: F401
+    except ImportError:
+        raise PimsynError("--plot needs matplotlib (`make` installs it: pip extra 'plot')") from None
+
+
+def _plot(path: str, head: dict, rows: list[dict]) -> None:
+    """Throughput and TOPS/W against the network's weights, compact vs all-weights chip."""
+    import io
+
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    from pimsyn.files import write_files_atomic
+
+    weights = [r["weights_m"] for r in rows]
+    fig, (ax1, ax2) = plt.subplots(1, 2, figsize=(10, 4))
+    ax1.plot(weights, [r["throughput_inferences_per_s"] for r in rows], "o-", label="compact chip")
+    ax1.plot(weights, [r["unlimited_throughput"] for r in rows], "s--", label="all weights on chip")
+    ax1.set_yscale("log")
+    ax1.set_xlabel("weights (millions)")
+    ax1.set_ylabel("inferences/s")
+    ax2.plot(weights, [r["tops_per_w"] for r in rows], "o-", label="compact chip")
+    ax2.plot(weights, [r["unlimited_tops_per_w"] for r in rows], "s--", label="all weights on chip")
+    ax2.set_xlabel("weights (millions)")
+    ax2.set_ylabel("TOPS/W")
+    for ax in (ax1, ax2):
+        for r, x in zip(rows, weights):
+            ax.annotate(r["network"].replace("resnet", "R"), (x, ax.get_ylim()[0]), fontsize=7, rotation=90,
+                        va="bottom")
+        ax.legend(fontsize=8)
+        ax.grid(alpha=0.3)
+    fig.suptitle(f"ResNet family ({head['dataset']}) on {head['area_mm2']:g} mm² ({head['macros']} macros), "
+                 f"batch {head['batch']}")
+    fig.tight_layout()
+    buffer = io.BytesIO()
+    fig.savefig(buffer, format="png", dpi=120)
+    plt.close(fig)
+    write_files_atomic([(path, buffer.getvalue())])

@@ -106,3 +106,28 @@ def test_explore_batch_json(tmp_path, hw):
     assert data["macros"] == int(4 // tile_area_mm2(hw))
     assert trace.read_text().startswith("time_ns,type,address")
     assert chip_for_area(hw, 4.0).macros == data["macros"]
+
+
+def test_explore_size_reports_the_family_and_requirements(tmp_path):
+    res = CliRunner().invoke(main, ["explore-size", "--area-mm2", "10", "--batch", "4", "--json",
+                                    "--min-throughput", "500"])
+    assert res.exit_code == 0, res.output
+    data = json.loads(res.output)
+    rows = data["networks"]
+    assert [r["network"] for r in rows] == ["resnet18", "resnet34", "resnet50", "resnet101", "resnet152"]
+    weights = [r["weights_m"] for r in rows]
+    assert weights == sorted(weights)
+    assert [r["parts"] for r in rows] == sorted(r["parts"] for r in rows)
+    meeting = [r["network"] for r in rows if r["throughput_inferences_per_s"] >= 500]
+    assert data["largest_meeting_requirements"] == (meeting[-1] if meeting else None)
+    drops = [a["throughput_inferences_per_s"] / b["throughput_inferences_per_s"] for a, b in zip(rows, rows[1:])]
+    assert data["steepest_throughput_drop_at"] == rows[1 + drops.index(max(drops))]["network"]
+
+
+def test_explore_size_plot(tmp_path):
+    pytest.importorskip("matplotlib")
+    plot = tmp_path / "size.png"
+    res = CliRunner().invoke(main, ["explore-size", "--area-mm2", "10", "--plot", str(plot)])
+    assert res.exit_code == 0, res.output
+    assert plot.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    assert "steepest throughput drop" in res.output
