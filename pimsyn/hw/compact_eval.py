@@ -142,10 +142,20 @@ def layer_cycles(cnet: CostNetwork, dup: dict[int, int], bits: int) -> np.ndarra
     return np.where(cnet.is_weight, state.blocks * bits, state.blocks).astype(np.float64)
 
 
-def evaluate_batch(cnet: CostNetwork, hw, chip: CompactChip, batch: int, *, ddm: bool = True,
+def part_time_cycles(cnet: CostNetwork, hw, chip: CompactChip, part: Part, dup: dict[int, int],
+                     batch: int) -> float:
+    """T_p(n) of one part in clock cycles (module docstring)."""
+    bits = -(-int(hw.data_res) // chip.organisation.dac_res)
+    t = layer_cycles(cnet, dup, bits)[list(part.layers)]
+    return float(t.sum() + (batch - 1) * t.max())
+
+
+def evaluate_batch(cnet: CostNetwork, hw, chip: CompactChip, batch: int, *, dups: list[dict[int, int]] | None = None,
                    trace=None) -> BatchResult:
-    """A batch of `batch` inputs on `chip` (module docstring); `trace` (a `hw.dram.DramTrace`)
-    records every DRAM transfer."""
+    """A batch of `batch` inputs on `chip` (module docstring). `dups`: the duplication of
+    each part of :func:`split_into_parts` (default: the paper's DDM; `dse/compact.py` also
+    offers PIMSYN's SA and the better of both); `trace` (a `hw.dram.DramTrace`) records
+    every DRAM transfer."""
     from pimsyn.hw.dram import background_energy_nj, dram_spec, transfer_energy_nj, transfer_ns
 
     if batch < 1:
@@ -156,7 +166,10 @@ def evaluate_batch(cnet: CostNetwork, hw, chip: CompactChip, batch: int, *, ddm:
                            f"cells, the chip has {org.xbar_size}x{org.xbar_size} of {org.cell_res}-bit")
     spec = dram_spec(chip.dram)
     parts = split_into_parts(cnet, chip.macros, chip.macro_crossbars)
-    dups = [dynamic_duplication(cnet, p, chip.macros, chip.macro_crossbars) if ddm else {} for p in parts]
+    if dups is None:
+        dups = [dynamic_duplication(cnet, p, chip.macros, chip.macro_crossbars) for p in parts]
+    if len(dups) != len(parts):
+        raise CompactError(f"{len(dups)} duplications for {len(parts)} parts")
     bits = -(-int(hw.data_res) // org.dac_res)
     word = int(hw.data_res) // 8
     cell_bytes = org.xbar_size * org.xbar_size * org.cell_res / 8

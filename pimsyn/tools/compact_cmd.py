@@ -21,15 +21,17 @@ DEFAULT_BATCHES = "1,2,4,8,16,32,64"
 @click.option("-o", "--output", type=click.Path(dir_okay=False), help="Write the table here (default stdout).")
 @reports_user_errors
 def explore_batch_cmd(model, area, batches, dram, config, dram_trace, as_json, output) -> None:
-    """Throughput, energy and DRAM share of MODEL on a compact chip, per batch size, with and
-    without dynamic duplication, beside the area-unlimited chip that holds every weight."""
+    """Throughput, energy and DRAM share of MODEL on a compact chip, per batch size: the better
+    of DDM and SA duplication per part, each alone and none, beside the chip that holds every
+    weight."""
     import json
 
     from pimsyn.files import check_output_file, write_or_print, write_text_atomic
     from pimsyn.frontend import load_model
     from pimsyn.hw import cost_network, load_hardware
     from pimsyn.hw.compact import split_into_parts
-    from pimsyn.hw.compact_eval import CompactChip, chip_for_area, evaluate_batch, tile_area_mm2
+    from pimsyn.dse.compact import evaluate_compact
+    from pimsyn.hw.compact_eval import CompactChip, chip_for_area, tile_area_mm2
     from pimsyn.hw.dram import DramTrace, dram_spec
 
     try:
@@ -52,18 +54,22 @@ def explore_batch_cmd(model, area, batches, dram, config, dram_trace, as_json, o
     rows = []
     for n in sizes:
         trace = DramTrace(dram_spec(dram)) if dram_trace and n == sizes[-1] else None
-        ddm = evaluate_batch(cnet, hw, chip, n, ddm=True, trace=trace)
-        plain = evaluate_batch(cnet, hw, chip, n, ddm=False)
-        big = evaluate_batch(cnet, hw, unlimited, n, ddm=True)
+        ddm = evaluate_compact(cnet, hw, chip, n, trace=trace)  # the better of DDM and SA per part
+        only_ddm = evaluate_compact(cnet, hw, chip, n, duplication="ddm")
+        only_sa = evaluate_compact(cnet, hw, chip, n, duplication="sa")
+        plain = evaluate_compact(cnet, hw, chip, n, duplication="none")
+        big = evaluate_compact(cnet, hw, unlimited, n)
         if trace is not None:
             write_text_atomic(dram_trace, trace.csv_text())
         rows.append({
             "batch": n, "parts": ddm.parts,
             "throughput_inferences_per_s": ddm.throughput_inferences_per_s,
-            "throughput_without_ddm": plain.throughput_inferences_per_s,
+            "throughput_ddm": only_ddm.throughput_inferences_per_s,
+            "throughput_sa": only_sa.throughput_inferences_per_s,
+            "throughput_without_duplication": plain.throughput_inferences_per_s,
             "latency_ms": ddm.time_ns / 1e6,
             "energy_per_inference_uj": ddm.energy_per_inference_nj / 1e3,
-            "tops_per_w": ddm.tops_per_w, "tops_per_w_without_ddm": plain.tops_per_w,
+            "tops_per_w": ddm.tops_per_w, "tops_per_w_without_duplication": plain.tops_per_w,
             "dram_energy_share": ddm.dram_energy_share,
             "reloads_per_inference": ddm.reloads_per_inference,
             "gops_per_mm2": ddm.throughput_inferences_per_s * ddm.ops_per_inference / 1e9 / (chip.macros * tile),
@@ -96,13 +102,17 @@ def _table(head: dict, rows: list[dict]) -> str:
         f"{head['macro_area_mm2']:.4g} mm² ({head['dram']}); the area-unlimited chip needs "
         f"{head['unlimited_macros']} macros = {head['unlimited_area_mm2']:.1f} mm²",
         "",
-        f"{'batch':>5} {'parts':>5} {'inf/s':>10} {'no DDM':>10} {'TOPS/W':>7} {'DRAM E':>7} {'reloads':>8} "
+        "inf/s: the better of DDM and SA per part; DDM, SA: each alone; none: no duplication",
+        "",
+        f"{'batch':>5} {'parts':>5} {'inf/s':>10} {'DDM':>10} {'SA':>10} {'none':>10} {'TOPS/W':>7} {'DRAM E':>7} "
+        f"{'reloads':>8} "
         f"{'GOPS/mm²':>9} | {'unlimited inf/s':>15} {'TOPS/W':>7} {'GOPS/mm²':>9}",
     ]
     for r in rows:
         lines.append(
             f"{r['batch']:>5} {r['parts']:>5} {r['throughput_inferences_per_s']:>10.1f} "
-            f"{r['throughput_without_ddm']:>10.1f} {r['tops_per_w']:>7.3f} {100 * r['dram_energy_share']:>6.1f}% "
+            f"{r['throughput_ddm']:>10.1f} {r['throughput_sa']:>10.1f} {r['throughput_without_duplication']:>10.1f} "
+            f"{r['tops_per_w']:>7.3f} {100 * r['dram_energy_share']:>6.1f}% "
             f"{r['reloads_per_inference']:>8.3f} {r['gops_per_mm2']:>9.2f} | {r['unlimited_throughput']:>15.1f} "
             f"{r['unlimited_tops_per_w']:>7.3f} {r['unlimited_gops_per_mm2']:>9.2f}")
     return "\n".join(lines) + "\n"
@@ -129,7 +139,8 @@ def explore_size_cmd(area, dataset, batch, dram, config, min_throughput, min_top
     from pimsyn.files import check_output_file, write_or_print
     from pimsyn.frontend.resnet_family import ARCHITECTURES, build_resnet, weight_count
     from pimsyn.hw import cost_network, load_hardware
-    from pimsyn.hw.compact_eval import CompactChip, chip_for_area, evaluate_batch, tile_area_mm2
+    from pimsyn.dse.compact import evaluate_compact
+    from pimsyn.hw.compact_eval import CompactChip, chip_for_area, tile_area_mm2
 
     area_mm2 = _number(area, "--area-mm2")
     n = _batches(batch)[0] if "," not in batch else None
@@ -150,9 +161,9 @@ def explore_size_cmd(area, dataset, batch, dram, config, min_throughput, min_top
     for name in ARCHITECTURES:
         net = build_resnet(name, dataset)
         cnet = cost_network(net, hw, org.xbar_size, org.cell_res)
-        result = evaluate_batch(cnet, hw, chip, n)
+        result = evaluate_compact(cnet, hw, chip, n)
         full = sum(-(-int(x) // chip.macro_crossbars) for x in cnet.set_size[cnet.is_weight])
-        big = evaluate_batch(cnet, hw, CompactChip(macros=max(full, chip.macros), organisation=org, dram=dram), n)
+        big = evaluate_compact(cnet, hw, CompactChip(macros=max(full, chip.macros), organisation=org, dram=dram), n)
         rows.append({
             "network": name, "weights_m": weight_count(net) / 1e6, "parts": result.parts,
             "throughput_inferences_per_s": result.throughput_inferences_per_s, "tops_per_w": result.tops_per_w,

@@ -8,6 +8,7 @@ import numpy as np
 import pytest
 from click.testing import CliRunner
 
+from pimsyn.dse.compact import evaluate_compact
 from pimsyn.frontend.network_json_export import network_to_json
 from pimsyn.frontend.resnet_family import build_resnet
 from pimsyn.hw import cost_network, load_hardware
@@ -46,7 +47,7 @@ def test_one_part_time_by_hand(hw, small):
     (n - 1) max t_l with t_l = blocks x 16 bit slices (weight layers) x 100 ns."""
     chip = CompactChip(macros=full_macros(small))
     for n in (1, 5):
-        result = evaluate_batch(small, hw, chip, n, ddm=False)
+        result = evaluate_compact(small, hw, chip, n, duplication="none")
         t = layer_cycles(small, {}, 16) * CLOCK_NS
         assert result.parts == 1 and result.reloads_per_inference == 0.0
         assert result.dram_bytes["weights_read"] == 0
@@ -59,8 +60,8 @@ def test_ddm_never_slower_and_faster_on_a_third_of_resnet34(hw):
     cnet = cost_network(build_resnet("resnet34", "imagenet"), hw, 128, 2)
     chip = CompactChip(macros=full_macros(cnet) // 3)
     for n in (1, 8, 64):
-        ddm = evaluate_batch(cnet, hw, chip, n, ddm=True)
-        plain = evaluate_batch(cnet, hw, chip, n, ddm=False)
+        ddm = evaluate_compact(cnet, hw, chip, n, duplication="ddm")
+        plain = evaluate_compact(cnet, hw, chip, n, duplication="none")
         assert ddm.throughput_inferences_per_s > plain.throughput_inferences_per_s
 
 
@@ -131,3 +132,19 @@ def test_explore_size_plot(tmp_path):
     assert res.exit_code == 0, res.output
     assert plot.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
     assert "steepest throughput drop" in res.output
+
+
+def test_sa_inside_parts_fits_and_best_keeps_the_better(hw):
+    from pimsyn.search.compact_duplication import sa_part_duplication
+
+    cnet = cost_network(build_resnet("resnet34", "imagenet"), hw, 128, 2)
+    chip = CompactChip(macros=full_macros(cnet) // 3)
+    parts = split_into_parts(cnet, chip.macros, 96)
+    for part in parts:
+        dup = sa_part_duplication(cnet, part, chip.macros, 96, seed=3)
+        assert part.macros(96, dup) <= chip.macros
+        assert dup == sa_part_duplication(cnet, part, chip.macros, 96, seed=3)  # seeded
+    for n in (1, 16):
+        best = evaluate_compact(cnet, hw, chip, n).compute_ns
+        assert best <= evaluate_compact(cnet, hw, chip, n, duplication="ddm").compute_ns
+        assert best <= evaluate_compact(cnet, hw, chip, n, duplication="sa").compute_ns
