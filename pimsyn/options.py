@@ -48,6 +48,7 @@ def _number(x: float) -> str:
 
 OPTIONS: dict[str, Spec] = {
     "total-power": Spec(float, 0.0, MAX_POWER_W, low_inclusive=False, unit="W"),
+    "area-mm2": Spec(float, 0.0, 1e6, low_inclusive=False, unit="mm²"),
     "ratio": Spec(float, 0.0, 1.0, low_inclusive=False, high_inclusive=False),
     "xbar": Spec(int, 2, 8192),
     "cell-res": Spec(int, 1, 16, unit="bits"),

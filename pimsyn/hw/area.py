@@ -112,16 +112,11 @@ class AreaBreakdown:
         return float(sum(self.terms.values()))
 
 
-def chip_area(hw, layers, total_macros: int, spm_kb: int, xbar_size: int, dac_res: int,
-              adc_res: int) -> AreaBreakdown:
-    """Area of a design from its per-layer `alloc` (whole-layer units) and `crossbars`
-    (used crossbars), its macro count and scratchpad capacity (module docstring)."""
+def area_from_counts(hw, crossbars: int, units: dict[str, int], total_macros: int, spm_kb: int, xbar_size: int,
+                     dac_res: int, adc_res: int) -> AreaBreakdown:
+    """Area of `crossbars` used crossbars, the component `units` (DAC, ADC, ALU names ->
+    counts), and `total_macros` macros with `spm_kb` scratchpads (module docstring)."""
     table = AreaTable.from_hardware(hw)
-    crossbars = sum(int(layer.crossbars) for layer in layers)
-    units: dict[str, int] = {}
-    for layer in layers:
-        for comp, count in layer.alloc.items():
-            units[comp] = units.get(comp, 0) + int(count)
     alu = sum(count * table.alu(comp) for comp, count in sorted(units.items()) if comp not in ("DAC", "ADC"))
     return AreaBreakdown({
         "crossbars": crossbars * table.crossbar(xbar_size),
@@ -132,6 +127,18 @@ def chip_area(hw, layers, total_macros: int, spm_kb: int, xbar_size: int, dac_re
         "scratchpad": total_macros * table.memory(spm_kb) if spm_kb > 0 else 0.0,
         "router": total_macros * table.entries["router"],
     })
+
+
+def chip_area(hw, layers, total_macros: int, spm_kb: int, xbar_size: int, dac_res: int,
+              adc_res: int) -> AreaBreakdown:
+    """Area of a design from its per-layer `alloc` (whole-layer units) and `crossbars`
+    (used crossbars), its macro count and scratchpad capacity (module docstring)."""
+    units: dict[str, int] = {}
+    for layer in layers:
+        for comp, count in layer.alloc.items():
+            units[comp] = units.get(comp, 0) + int(count)
+    return area_from_counts(hw, sum(int(layer.crossbars) for layer in layers), units, total_macros, spm_kb,
+                            xbar_size, dac_res, adc_res)
 
 
 def design_area(design, evaluation) -> AreaBreakdown:

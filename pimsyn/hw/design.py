@@ -39,6 +39,8 @@ class Design:
     #: a fixed component organisation (hw/organisation.py, e.g. "isaac") instead of the
     #: synthesized allocation; only `pimsyn evaluate --preset` builds such designs
     organisation: str | None = None
+    #: the chip may not exceed this area (mm²); None: no limit (docs/cost-model.md, "Area")
+    area_limit_mm2: float | None = None
     extra: dict = field(default_factory=dict, compare=False)  # search statistics for reports
 
     @cached_property
@@ -60,7 +62,7 @@ class Design:
             total_power_w=self.total_power_w, rram_ratio=self.rram_ratio, xbar_size=self.xbar_size,
             cell_res=self.cell_res, dac_res=self.dac_res, adc_res=self.adc_res,
             macro_setting=self.macro_setting, reference_quirks=self.reference_quirks,
-            organisation=self.organisation,
+            organisation=self.organisation, area_limit_mm2=self.area_limit_mm2,
         )
 
     @cached_property

@@ -50,6 +50,8 @@ class DesignPoint:
     #: a fixed component organisation (`hw/organisation.py`, e.g. "isaac") in place of the
     #: synthesized allocation (Eq. 5-6); None (default): PIMSYN's allocation
     organisation: str | None = None
+    #: the chip may not exceed this area (docs/cost-model.md, "Area"); None: no area limit
+    area_limit_mm2: float | None = None
 
     def __post_init__(self) -> None:
         if self.macro_setting not in MACRO_SETTINGS:
@@ -281,7 +283,26 @@ def _pipeline(cnet, hw, point, state, macros, partners, scheduler, schedule_api,
         return _infeasible(run, f"the evaluation gives no finite positive result (energy {energy.total:.6g} nJ, "
                                 f"latency {latency:.6g} ns): the inputs are outside the model's range")
     d.update(result=result, clock=clock, latency=latency, energy=energy, iterations=iterations)
+    if point.area_limit_mm2 is not None:
+        area = _area_mm2(cnet, hw, point, state, alloc.units, plan.total_macros, capacity)
+        d.update(area_mm2=area)
+        if area > point.area_limit_mm2:
+            return _infeasible(run, f"the chip takes {area:.4g} mm², more than the {point.area_limit_mm2:g} mm² "
+                                    "area limit")
     return run
+
+
+def _area_mm2(cnet: CostNetwork, hw: HardwareConfig, point: DesignPoint, state: LayerState, units: np.ndarray,
+              total_macros: int, spm_kb: int) -> float:
+    """The design's area (hw/area.py) from the allocation's unit counts."""
+    from pimsyn.hw.area import area_from_counts
+
+    counts: dict[str, int] = {}
+    for comp, count in zip(cnet.item_component, np.asarray(units).tolist()):
+        counts[comp] = counts.get(comp, 0) + int(count)
+    crossbars = int(used_crossbars(cnet, state).sum())
+    return area_from_counts(hw, crossbars, counts, int(total_macros), int(spm_kb), point.xbar_size,
+                            point.dac_res, point.adc_res).total_mm2
 
 
 def _infeasible(run: _Run, reason: str) -> _Run:

@@ -59,6 +59,13 @@ def with_reference_quirks(design, enabled: bool):
     return replace(design, reference_quirks=True)
 
 
+def with_area_limit(design, area_mm2: float | None):
+    """`design` with an area limit (docs/cost-model.md, "Area"), when one is given."""
+    from dataclasses import replace
+
+    return design if area_mm2 is None else replace(design, area_limit_mm2=float(area_mm2))
+
+
 def check_reference_quirks_supported() -> None:
     from dataclasses import fields
 
@@ -94,11 +101,12 @@ REFERENCE_QUIRKS_HELP = ("reproduce the reference tool's unified-mode allocation
 @click.option("--macro-setting", "--macro_setting", "-m", "macro_setting", type=MACRO_SETTINGS, default="specified", show_default=True)
 @click.option("--format", "fmt", type=click.Choice(["json", "text"]), default="text", show_default=True)
 @click.option("--reference-quirks", is_flag=True, help=REFERENCE_QUIRKS_HELP)
+@click.option("--area-mm2", "area", help="Area limit in mm²: a design whose chip is larger is infeasible.")
 @click.option("--preset", type=click.Choice(["isaac"]),
               help="A published accelerator's organisation scaled to --total-power (the paper's ISAAC baseline).")
 @reports_user_errors
 def evaluate_cmd(network, design, config, total_power, xbar, cell_res, ratio, dac_res, adc_res,
-                 dup, macros, share, macro_setting, fmt, reference_quirks, preset) -> None:
+                 dup, macros, share, macro_setting, fmt, reference_quirks, preset, area) -> None:
     """Evaluate one design point without search and print its metrics."""
     from pimsyn.dse.design import design_from_options, design_from_reference_json
     from pimsyn.files import check_text_file
@@ -106,8 +114,8 @@ def evaluate_cmd(network, design, config, total_power, xbar, cell_res, ratio, da
     from pimsyn.hw import load_hardware
 
     values = checked_options(total_power=total_power, xbar=xbar, cell_res=cell_res, ratio=ratio,
-                             dac_res=dac_res, adc_res=adc_res)
-    total_power, xbar, cell_res, ratio, dac_res, adc_res = values.values()
+                             dac_res=dac_res, adc_res=adc_res, area_mm2=area)
+    total_power, xbar, cell_res, ratio, dac_res, adc_res, area = values.values()
     if reference_quirks:
         check_reference_quirks_supported()
     if design:
@@ -124,13 +132,14 @@ def evaluate_cmd(network, design, config, total_power, xbar, cell_res, ratio, da
             raise PimsynError("--reference-quirks applies to synthesized allocations, not to --preset")
         from pimsyn.dse.isaac import isaac_design
 
-        the_design = isaac_design(load_model(network), load_hardware(config), total_power)
+        the_design = with_area_limit(isaac_design(load_model(network), load_hardware(config), total_power), area)
         _print_metrics(the_design, the_design.evaluate(), fmt)
         return
     if design and design.endswith(".mlir"):
         from pimsyn.dse.design import design_from_module_file
 
-        the_design = with_reference_quirks(design_from_module_file(design, config), reference_quirks)
+        the_design = with_area_limit(with_reference_quirks(design_from_module_file(design, config), reference_quirks),
+                                     area)
         _print_metrics(the_design, the_design.evaluate(), fmt)
         return
     if network is None:
@@ -152,7 +161,7 @@ def evaluate_cmd(network, design, config, total_power, xbar, cell_res, ratio, da
             dac_res=dac_res, adc_res=adc_res, conv_dup=parse_int_list(dup, "--dup"),
             macros=parse_int_list(macros, "--macros"), share=share, macro_setting=macro_setting,
         )
-    the_design = with_reference_quirks(the_design, reference_quirks)
+    the_design = with_area_limit(with_reference_quirks(the_design, reference_quirks), area)
     _print_metrics(the_design, the_design.evaluate(), fmt)
 
 

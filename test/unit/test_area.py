@@ -4,6 +4,7 @@ rules, hardware-file overrides, and area in every design's metrics and outputs."
 from __future__ import annotations
 
 import json
+from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
@@ -78,3 +79,34 @@ def test_area_in_metrics_ir_and_outputs(tmp_path):
     record = json.loads(emit_text(module, "accelerator-json"))
     assert record["metrics"]["area_mm2"] == pytest.approx(metrics["area_mm2"])
     assert "chip area" in emit_text(module, "report")
+
+
+def test_area_limit_binds_exactly_at_the_design_area():
+    """A limit at or above the chip's area changes nothing; below it the design is
+    infeasible, with the reason naming both areas."""
+    from dataclasses import replace
+
+    from pimsyn.hw.metrics import metrics_dict
+
+    design = fixed_design(*POINTS[0])
+    evaluation = design.evaluate()
+    area = metrics_dict(design, evaluation)["area_mm2"]
+    roomy = replace(design, area_limit_mm2=area * (1 + 1e-9)).evaluate()
+    assert roomy.feasible and roomy.power_efficiency_gops_per_w == evaluation.power_efficiency_gops_per_w
+    assert roomy.cycles == evaluation.cycles
+    tight = replace(design, area_limit_mm2=area * 0.999).evaluate()
+    assert not tight.feasible and "more than the" in tight.reason and "area limit" in tight.reason
+
+
+@pytest.mark.parametrize("value, message", [("0", "--area-mm2 must be"), ("-3", "--area-mm2 must be"),
+                                            ("nan", "--area-mm2 must be"), ("x", "--area-mm2 must be")])
+def test_evaluate_area_option_rejects_bad_values(value, message):
+    from click.testing import CliRunner
+
+    from pimsyn.tools.cli import main
+
+    net = str(Path(__file__).resolve().parents[1] / "data" / "networks" / "alexnet.json")
+    res = CliRunner().invoke(main, ["evaluate", "-n", net, "--total-power", "49", "--xbar", "256", "--cell-res", "2",
+                                    "--ratio", "0.3", "--dac-res", "1", "--dup", "1,1,1,1,1",
+                                    "--macros", "8,8,8,8,8,8,8,8", "--area-mm2", value])
+    assert res.exit_code == 2 and message in res.output and "Traceback" not in res.output
