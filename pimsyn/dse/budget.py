@@ -38,6 +38,13 @@ class SearchBudget:
     memo_limit: int = 4000  # memo entries an arm carries to its next task
     macro_steps: int = 2  # local search: a macro count moves up to this many places in its space
     dup_steps: int = 2  # local search: a duplication moves up to this many computation blocks
+    balanced_shares: tuple[float, ...] = (0.5, 0.7)  # screening: balanced candidates at these budget shares
+
+    @property
+    def screen_candidates(self) -> int:
+        """Duplication candidates screened per combination at most: the SA's and the
+        balanced ones."""
+        return self.candidates + len(self.balanced_shares)
 
     @classmethod
     def from_effort(cls, effort: float, scale: float = 1.0) -> "SearchBudget":
@@ -50,7 +57,7 @@ class SearchBudget:
         return cls(
             sa_iterations=scaled(20, 2),
             sa_chains=10,
-            candidates=scaled(4, 1),
+            candidates=scaled(3, 1),
             screen_population=scaled(4, 2),
             first_round=scaled(24, 2, screen * scale),
             eta=3,

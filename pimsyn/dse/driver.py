@@ -122,7 +122,7 @@ def synthesize(net: Network, hw, options: SynthesisOptions) -> SynthesisResult:
 
     check_network_memory(net, worker_count(options.jobs, len(combos)))
     dacs = len(options.space.dac_resolutions)
-    plan = (len(combos) * budget.candidates * dacs * budget.screen_population
+    plan = (len(combos) * budget.screen_candidates * dacs * budget.screen_population
             + sum(n * e for n, e in halving_rounds(len(combos) * dacs, budget)))
     progress = Progress(total=plan, enabled=options.progress, started=started)
     curve: list[tuple[float, float]] = []
@@ -143,7 +143,7 @@ def synthesize(net: Network, hw, options: SynthesisOptions) -> SynthesisResult:
             curve.append((time.perf_counter() - started, progress.best))
             return f"screen {outcome.rram_ratio:g}/{outcome.cell_res}b/{outcome.xbar_size}"
 
-        screen_plan = budget.candidates * dacs * budget.screen_population
+        screen_plan = budget.screen_candidates * dacs * budget.screen_population
         for outcome, found in _map(pool, tasks.screen_combination, list(enumerate(combos)), progress, screened,
                                    lambda item, result: result[0].evaluations):
             progress.total -= screen_plan - outcome.evaluations

@@ -142,11 +142,32 @@ def _duplication_candidates(cnet, conv_budget: int, index: int) -> list[np.ndarr
     if options.duplication == "uniform":
         return [no_duplication(problem)]
     hw = _WORKER["hw"]
-    return sa_filter(
+    found = sa_filter(
         problem, conv_budget, rng=_rng(SCREEN, index), energy=hw.annealing.energy_function,
         alpha=hw.annealing.alpha, iters=budget.sa_iterations, chains=budget.sa_chains,
         sigma=hw.annealing.cooling, candidates=budget.candidates,
     )
+    return found + _balanced_candidates(cnet, conv_budget, found)
+
+
+def _balanced_candidates(cnet, conv_budget: int, found) -> list[np.ndarray]:
+    """Balanced duplications (`search.local.balanced`) using a share of the conv budget
+    (`SearchBudget.balanced_shares`): the SA fills the budget, but at a high RatioRram the
+    best designs use far fewer crossbars, a start the local search would need thousands
+    of evaluations to walk to."""
+    from pimsyn.search.local import balanced
+
+    convs = np.asarray(cnet.conv_layers)
+    pixels = np.asarray(cnet.pixels)[convs]
+    sets = np.asarray(cnet.set_size)[convs]
+    seen = {tuple(int(d) for d in c) for c in found}
+    out = []
+    for share in _WORKER["budget"].balanced_shares:
+        dup = balanced(pixels, sets, int(conv_budget * share))
+        if dup is not None and dup not in seen:
+            seen.add(dup)
+            out.append(np.asarray(dup, dtype=np.int64))
+    return out
 
 
 def _partition_problem(cnet, conv_dup):

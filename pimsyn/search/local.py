@@ -208,6 +208,106 @@ def neighbours(space: LocalSpace, point: PointKey) -> list[tuple[tuple, PointKey
     return unique
 
 
+def balanced_duplication(space: LocalSpace, target: int) -> tuple[int, ...] | None:
+    """The duplication with one common number of computation blocks B per conv (D_c =
+    ceil(pixels_c / B)), B as small as `target` crossbars allow (None: not even D = 1
+    fits). A balanced pipeline: what the SA filter's candidates look like, at any budget."""
+    return balanced(space.pixels, space.set_sizes, target)
+
+
+def balanced(pixels, set_sizes, target: int) -> tuple[int, ...] | None:
+    """`balanced_duplication` from the convs' output pixels and crossbars per duplicate."""
+    pixels = [int(p) for p in pixels]
+
+    def dup_for(blocks: int) -> tuple[int, ...]:
+        return tuple(-(-p // min(blocks, p)) for p in pixels)
+
+    def used(dup) -> int:
+        return sum(int(d) * int(s) for d, s in zip(dup, set_sizes))
+
+    lo, hi = 1, max(pixels)
+    if used(dup_for(hi)) > target:
+        return None
+    while lo < hi:
+        mid = (lo + hi) // 2
+        if used(dup_for(mid)) <= target:
+            hi = mid
+        else:
+            lo = mid + 1
+    return dup_for(lo)
+
+
+#: crossbar-use factors of the rebalancing moves (a balanced duplication using that share
+#: of the current point's crossbars)
+REBALANCE = (0.8, 0.9, 0.95, 1.05, 1.1, 1.25)
+
+
+def duplication_moves(space: LocalSpace, point: PointKey) -> list[tuple[tuple, PointKey]]:
+    """Moves that change the duplication: rebalancing to a balanced duplication with more
+    or fewer crossbars (conv macro counts scaled with D), then the single-conv moves and
+    swaps of `neighbours`; one per distinct duplication, in a fixed order."""
+    dup, macros, partners = point
+    if not space.vary_duplication:
+        return []
+    out: list[tuple[tuple, PointKey]] = []
+    used = space.used(dup)
+    for factor in REBALANCE:
+        target = balanced_duplication(space, min(space.conv_budget, int(used * factor)))
+        if target is None or target == dup:
+            continue
+        problem = space.problem(target)
+        counts = list(macros)
+        if problem.mode != "unified":
+            for c in range(len(dup)):
+                counts[c] = _nearest_choice(problem, c, macros[c] * target[c] / dup[c])
+        out.append((("g", factor), space.repair(target, counts, partners)))
+    out += [(move, q) for move, q in neighbours(space, point) if move[0] in ("d", "x")]
+    seen, unique = {dup}, []
+    for move, q in out:
+        if q[0] not in seen:
+            seen.add(q[0])
+            unique.append((move, q))
+    return unique
+
+
+def descend_macros(space: LocalSpace, cache: PointCache, point: PointKey) -> tuple[PointKey, float]:
+    """Coordinate descent over the macro counts of a fixed duplication (specified mode):
+    each layer's count walks up or down its count space while that improves; repeated
+    until a whole pass changes nothing. Deterministic; sharing pairs are kept."""
+    dup = point[0]
+    value = cache(point, point)
+    problem = space.problem(dup)
+    if problem.mode == "unified":
+        return point, value
+    improved = True
+    while improved:
+        improved = False
+        for i in range(problem.layers):
+            choices = problem.choices[i]
+            for direction in (1, -1):
+                moved = False
+                while True:
+                    m = np.asarray(point[1], dtype=np.int64)
+                    p = np.asarray(point[2], dtype=np.int64)
+                    k = int(np.searchsorted(choices, m[i])) + direction
+                    if not 0 <= k < choices.size:
+                        break
+                    new = m.copy()
+                    new[i] = int(choices[k])
+                    if p[i] != NO_PARTNER and new[i] + m[p[i]] > problem.pair_cap(i, int(p[i])):
+                        break
+                    q = space.repair(dup, new, p)
+                    if q == point:
+                        break
+                    v = cache(q, q)
+                    if v <= value:
+                        break
+                    point, value, moved, improved = q, v, True, True
+                if moved:
+                    break
+    return point, value
+
+
 def _kick(space: LocalSpace, point: PointKey, rng: np.random.Generator, moves: int) -> PointKey:
     for _ in range(moves):
         options = neighbours(space, point)
@@ -227,11 +327,15 @@ def hill_climb(
     known: list[tuple[PointKey, float]] | None = None,
     kick_moves: int = 3,
     memo_limit: int = 4000,
+    compound: bool = True,
 ) -> LocalResult:
     """Climb from ``start`` (repaired first) for at most ``budget`` real evaluations of
     ``fitness(D, macros, partners)`` (higher is better; the arrays are read-only copies).
     At a local optimum the best point is kicked by ``kick_moves`` random moves and climbed
-    again (no kicks without a budget: the climb stops at the first local optimum).
+    again (no kicks without a budget: the climb stops at the first local optimum). Before
+    a kick, ``compound`` moves are tried: each duplication move (`duplication_moves`)
+    followed by a descent over the macro counts (`descend_macros`), the first improving
+    one taken.
     ``known`` (key, fitness) pairs cost nothing."""
     def call(key: PointKey) -> float:
         dup, macros, partners = key
@@ -244,6 +348,7 @@ def hill_climb(
     cache = PointCache(call, budget, known)
     start = space.repair(*start)
     steps = kicks = idle = 0
+    compounded: set[PointKey] = set()
     best, best_value = start, -np.inf
     try:
         current = start
@@ -263,6 +368,18 @@ def hill_climb(
                     current, value, last_move, improved = candidate, candidate_value, move, True
                     steps += 1
                     break
+            if not improved and compound and current not in compounded:
+                # a local optimum of single moves: move the duplication and re-fit the
+                # macro counts to it (a duplication move alone changes the count spaces,
+                # so it rarely improves before the counts follow)
+                compounded.add(current)
+                moves = duplication_moves(space, current)
+                for k in rng.permutation(len(moves)).tolist():
+                    candidate, candidate_value = descend_macros(space, cache, moves[k][1])
+                    if candidate_value > value:
+                        current, value, last_move, improved = candidate, candidate_value, None, True
+                        steps += 1
+                        break
             if improved:
                 if value > best_value:
                     best, best_value = current, value

@@ -151,7 +151,7 @@ def test_evaluations_stay_within_the_budget(alexnet, hw, monkeypatch):
     res = synthesize(alexnet, hw, options)
     combos, dacs = len(SMALL_SPACE.combinations()), len(SMALL_SPACE.dac_resolutions)
     arms = sum(1 for o in res.outcomes if o.status == "explored") * dacs
-    plan = combos * budget.candidates * dacs * budget.screen_population + sum(
+    plan = combos * budget.screen_candidates * dacs * budget.screen_population + sum(
         n * e for n, e in halving_rounds(arms, budget))
     assert 0 < res.evaluations <= plan
     assert all(o.timeouts == 0 for o in res.outcomes)

@@ -157,3 +157,36 @@ def test_a_pathological_evaluation_is_cut_and_counts_as_infeasible():
     started = time.monotonic()
     assert guard(slow) == 0.0
     assert guard.timeouts == 1 and time.monotonic() - started < 4
+
+
+@pytest.mark.parametrize("target", [120, 400, 900, 1600])
+def test_balanced_duplication_fits_and_is_the_most_duplicated_balance(target):
+    from pimsyn.search.local import balanced_duplication
+
+    space = _space(False)
+    dup = balanced_duplication(space, target)
+    assert dup is not None and space.used(dup) <= target
+    blocks = [-(-p // d) for p, d in zip(PIXELS, dup)]
+    common = max(blocks)
+    assert all(b == min(common, p) or b <= common for b, p in zip(blocks, PIXELS))
+    if common > 1:  # one block fewer for every conv would not fit
+        finer = tuple(-(-p // min(common - 1, p)) for p in PIXELS)
+        assert space.used(finer) > target
+    assert balanced_duplication(space, sum(SETS) - 1) is None  # not even D = 1 fits
+
+
+@pytest.mark.parametrize("reuse", [False, True])
+def test_duplication_moves_are_valid_and_macro_descent_never_worse(reuse):
+    from pimsyn.search.local import descend_macros, duplication_moves
+
+    space = _space(reuse)
+    start = _start(space)
+    moves = duplication_moves(space, start)
+    assert moves and any(move[0] == "g" for move, _ in moves)
+    assert len({q[0] for _, q in moves}) == len(moves) and all(q[0] != start[0] for _, q in moves)
+    for _, q in moves:
+        assert _valid(space, q)
+    cache = PointCache(lambda key: _fitness(key[0], np.array(key[1]), np.array(key[2])))
+    for _, q in moves[:5]:
+        point, value = descend_macros(space, cache, q)
+        assert value >= cache(q, q) and point[0] == q[0] and point[2] == q[2] and _valid(space, point)
