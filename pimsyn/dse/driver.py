@@ -73,21 +73,22 @@ def _map(pool, func, items, progress: Progress, label, units):
         yield result
 
 
-def _distinct(configs: list[Configuration]) -> list[Configuration]:
-    """Ranked arms, one per (combination, ResDAC): the duplication candidates of a
-    combination compete in the screening, only the best one's arm goes on (the local
-    search moves the duplication anyway)."""
-    seen, out = set(), []
+def _distinct(configs: list[Configuration], per_start: int = 1) -> list[Configuration]:
+    """Ranked arms, at most `per_start` per (combination, ResDAC): the duplication
+    candidates of a combination compete in the screening, only the best ones' arms go on
+    (the local search moves the duplication anyway; a second start is a second climber)."""
+    seen: dict[tuple, int] = {}
+    out = []
     for c in configs:
         key = (c.combo_index, c.dac_res)
-        if key not in seen:
-            seen.add(key)
+        if seen.get(key, 0) < per_start:
+            seen[key] = seen.get(key, 0) + 1
             out.append(c)
     return out
 
 
-def _ranked(configs: list[Configuration]) -> list[Configuration]:
-    return _distinct(sorted(configs, key=lambda c: (-c.fitness, c.order)))
+def _ranked(configs: list[Configuration], per_start: int = 1) -> list[Configuration]:
+    return _distinct(sorted(configs, key=lambda c: (-c.fitness, c.order)), per_start)
 
 
 def _improve(pool, arms: list[Configuration], evaluations: int, chunk: int, phase: int, round_index: int,
@@ -149,14 +150,14 @@ def synthesize(net: Network, hw, options: SynthesisOptions) -> SynthesisResult:
             progress.total -= screen_plan - outcome.evaluations
             outcomes.append(outcome)
             arms.extend(found)
-        feasible = _ranked([c for c in arms if c.fitness > 0])
+        feasible = _ranked([c for c in arms if c.fitness > 0], budget.arms_per_start)
         if not feasible:
             raise _no_design_error(net, hw, options, outcomes)
         rounds = halving_rounds(len(feasible), budget)
         progress.total = progress.done + sum(n * e for n, e in rounds)
         alive = feasible
         for index, (survivors, evaluations) in enumerate(rounds):
-            alive = _ranked(alive)[:survivors]
+            alive = _ranked(alive, budget.arms_per_start)[:survivors]
             last = index == len(rounds) - 1
             name = "refine" if last else f"halve {index + 1}/{len(rounds) - 1} ({survivors} arms)"
             alive = _improve(pool, alive, evaluations, budget.chunk, tasks.HALVE, index, progress, curve,
@@ -177,7 +178,7 @@ def synthesize(net: Network, hw, options: SynthesisOptions) -> SynthesisResult:
         xbar_size=winner.xbar_size, cell_res=winner.cell_res, dac_res=winner.dac_res,
         adc_res=winner.adc_res, macro_setting=options.macro_setting, conv_dup=winner.conv_dup,
         macros=winner.macros, partners=winner.partners, macro_reuse=options.macro_reuse, seed=options.seed,
-        **_quirks(options),
+        area_limit_mm2=options.area_mm2, **_quirks(options),
     )
     evaluation = design.evaluate()
     return SynthesisResult(
@@ -229,6 +230,12 @@ def _no_design_error(net: Network, hw, options: SynthesisOptions, outcomes: list
     """Explain why nothing fits and which budget would (the smallest that holds the weights)."""
     from pimsyn.hw import cost_network, crossbar_budget
 
+    if options.area_mm2 is not None and any(o.status == "infeasible" for o in outcomes):
+        return ImpossibleBudgetError(
+            f"no feasible design for {net.name} at {options.total_power_w:g} W within {options.area_mm2:g} mm²: "
+            f"every design point that fits the power budget is larger or has no allocation; try a larger "
+            f"--area-mm2 or --total-power (a chip too small for the weights: pimsyn explore-batch)"
+        )
     if any(o.status == "infeasible" for o in outcomes):
         return ImpossibleBudgetError(
             f"no feasible design for {net.name} at {options.total_power_w:g} W: the weights fit, but no "

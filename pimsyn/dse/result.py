@@ -22,6 +22,9 @@ class SynthesisOptions:
     #: reproduce the reference tool's unified-mode allocation (spec B2), which may exceed
     #: the power budget; default: every design allocates within its budget
     reference_quirks: bool = False
+    #: an area limit (mm²): designs whose chip is larger are infeasible (docs/cost-model.md,
+    #: "Area"); None: no limit
+    area_mm2: float | None = None
 
 
 @dataclass(frozen=True)

@@ -207,6 +207,8 @@ def _point(rram_ratio, xbar_size, cell_res, dac_res, adc_res):
     extra = {}
     if options.reference_quirks:  # the search scores what the winner will be (spec B2)
         extra["reference_quirks"] = True
+    if options.area_mm2 is not None:  # a larger chip scores 0 (infeasible)
+        extra["area_limit_mm2"] = options.area_mm2
     return DesignPoint(
         total_power_w=options.total_power_w, rram_ratio=rram_ratio, xbar_size=xbar_size,
         cell_res=cell_res, dac_res=dac_res, adc_res=adc_res, macro_setting=options.macro_setting, **extra,

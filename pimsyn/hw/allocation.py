@@ -229,7 +229,7 @@ def allocated_peak_power_w(units: np.ndarray, table: ComponentTable, fixed_power
 
 def allocate_within_budget(
     cnet: CostNetwork, plan: MacroPlan, workloads: np.ndarray, table: ComponentTable,
-    avail_power_w: float, unified: bool, fixed_power_w: float, budget_w: float,
+    avail_power_w: float, unified: bool, fixed_power_w: float, budget_w: float, fits=None,
 ) -> Allocation | None:
     """Spec 5.8, corrected so that the allocated peak power stays within the budget
     (docs/cost-model.md, "Budgets are honoured").
@@ -239,17 +239,22 @@ def allocate_within_budget(
     it allocates can draw more than the budget. Here the allocation is recomputed with
     less power handed to it, the largest amount (found by bisection; the allocation grows
     monotonically with its power) whose units fit: allocated peak <= budget. None when
-    not even the smallest allocation fits.
+    not even the smallest allocation fits. ``fits(units)``, when given, is a second
+    constraint the units must meet (an area limit, docs/cost-model.md "Area"); it must grow
+    no easier with more units, as the peak power does.
     """
+    def ok(units: np.ndarray) -> bool:
+        return allocated_peak_power_w(units, table, fixed_power_w) <= budget_w and (fits is None or fits(units))
+
     alloc = allocate_components(cnet, plan, workloads, table, avail_power_w, unified)
-    if allocated_peak_power_w(alloc.units, table, fixed_power_w) <= budget_w:
+    if ok(alloc.units):
         return alloc
     lo, hi = alloc.dac_power_w, avail_power_w  # the DACs' power is fixed: hand out more than it
     best = None
     for _ in range(BUDGET_STEPS):
         mid = 0.5 * (lo + hi)
         trial = allocate_components(cnet, plan, workloads, table, mid, unified)
-        if trial.power_after_dac_w > 0 and allocated_peak_power_w(trial.units, table, fixed_power_w) <= budget_w:
+        if trial.power_after_dac_w > 0 and ok(trial.units):
             best, lo = trial, mid
         else:
             hi = mid

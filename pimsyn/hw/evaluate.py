@@ -255,7 +255,16 @@ def _pipeline(cnet, hw, point, state, macros, partners, scheduler, schedule_api,
             alloc = allocate_components(cnet, plan, workloads, table, avail, unified)
         else:
             fixed = crossbar_peak_w + mem.static_power_w + hw.noc_power_w
-            alloc = allocate_within_budget(cnet, plan, workloads, table, avail, unified, fixed, point.total_power_w)
+            fits = None
+            if point.area_limit_mm2 is not None:  # the allocation also keeps the chip within the area
+                def fits(units, capacity=capacity):
+                    area = _area_mm2(cnet, hw, point, state, units, plan.total_macros, capacity)
+                    return area <= point.area_limit_mm2
+            alloc = allocate_within_budget(cnet, plan, workloads, table, avail, unified, fixed, point.total_power_w,
+                                           fits)
+            if alloc is None and point.area_limit_mm2 is not None:
+                return _infeasible(run, f"no allocation fits both the {point.total_power_w:g} W budget and the "
+                                        f"{point.area_limit_mm2:g} mm² area limit")
             if alloc is None:
                 return _infeasible(run, f"no allocation fits the {point.total_power_w:g} W budget: crossbars, "
                                         f"scratchpads and NoC take {fixed:.6g} W and one unit of each "

@@ -231,10 +231,12 @@ def _non_finite(value, path: str = "") -> str:
 @click.option("--pimcomp", type=click.Path(dir_okay=False), help="Also write the small PIMCOMP JSON here (reference spelling).")
 @click.option("--reference-quirks", is_flag=True, help=REFERENCE_QUIRKS_HELP)
 @click.option("--quiet", "-q", is_flag=True, help="No progress bar.")
+@click.option("--area-mm2", "area", help="Area limit in mm² as well as the power budget (docs/compact.md; an "
+                                          "area-only chip that cannot hold the weights: pimsyn explore-batch).")
 @reports_user_errors
 def synth_cmd(model, network, onnx_path, total_power, config, macro_setting, macro_reuse_flag, macro_reuse_text,
               seed, jobs, effort, ratios, xbars, cell_resolutions, dac_resolutions, reference_grid,
-              duplication, output, pimcomp, reference_quirks, quiet) -> None:
+              duplication, output, pimcomp, reference_quirks, quiet, area) -> None:
     """Synthesize an accelerator for MODEL under a total power budget (paper Algorithm 1)."""
     from pimsyn.backend.outputs import check_output_paths, write_outputs
     from pimsyn.dse.driver import synthesize, worker_count
@@ -245,8 +247,8 @@ def synth_cmd(model, network, onnx_path, total_power, config, macro_setting, mac
     from pimsyn.hw import load_hardware
 
     # 1. Every option, before any work or any file written.
-    values = checked_options(total_power=total_power, seed=seed, jobs=jobs, effort=effort)
-    total_power, seed, jobs, effort = values.values()
+    values = checked_options(total_power=total_power, seed=seed, jobs=jobs, effort=effort, area_mm2=area)
+    total_power, seed, jobs, effort, area = values.values()
     macro_reuse = True
     if macro_reuse_text is not None:
         macro_reuse = parse_bool(macro_reuse_text)
@@ -303,7 +305,7 @@ def synth_cmd(model, network, onnx_path, total_power, config, macro_setting, mac
     options = SynthesisOptions(
         total_power_w=total_power, macro_setting=macro_setting, macro_reuse=macro_reuse, seed=seed,
         jobs=workers, effort=effort, space=space, duplication=duplication,
-        progress=not quiet, reference_quirks=reference_quirks,
+        progress=not quiet, reference_quirks=reference_quirks, area_mm2=area,
     )
     result = synthesize(net, hw, options)
     files = write_outputs(result, outdir, hw_config_path=config, accelerator_path=accelerator_path,

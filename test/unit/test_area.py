@@ -82,8 +82,9 @@ def test_area_in_metrics_ir_and_outputs(tmp_path):
 
 
 def test_area_limit_binds_exactly_at_the_design_area():
-    """A limit at or above the chip's area changes nothing; below it the design is
-    infeasible, with the reason naming both areas."""
+    """A limit at or above the chip's area changes nothing; below it the allocation shrinks
+    until the chip fits; below what the crossbars and scratchpads alone take the design is
+    infeasible, with the reason naming the limit."""
     from dataclasses import replace
 
     from pimsyn.hw.metrics import metrics_dict
@@ -94,8 +95,12 @@ def test_area_limit_binds_exactly_at_the_design_area():
     roomy = replace(design, area_limit_mm2=area * (1 + 1e-9)).evaluate()
     assert roomy.feasible and roomy.power_efficiency_gops_per_w == evaluation.power_efficiency_gops_per_w
     assert roomy.cycles == evaluation.cycles
-    tight = replace(design, area_limit_mm2=area * 0.999).evaluate()
-    assert not tight.feasible and "more than the" in tight.reason and "area limit" in tight.reason
+    limited = replace(design, area_limit_mm2=area * 0.9)
+    tight = limited.evaluate()
+    assert tight.feasible and metrics_dict(limited, tight)["area_mm2"] <= area * 0.9
+    assert tight.allocated_peak_power_w < evaluation.allocated_peak_power_w
+    hopeless = replace(design, area_limit_mm2=1.0).evaluate()
+    assert not hopeless.feasible and "1 mm² area limit" in hopeless.reason
 
 
 @pytest.mark.parametrize("value, message", [("0", "--area-mm2 must be"), ("-3", "--area-mm2 must be"),
