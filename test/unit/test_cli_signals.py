@@ -69,7 +69,7 @@ def test_signal_ends_synth_and_its_workers(tmp_path, signum):
         time.sleep(0.5)  # let them get busy
         workers |= descendants(proc.pid)
         proc.send_signal(signum)
-        _, err = proc.communicate(timeout=60)
+        _, err = proc.communicate(timeout=180)  # generous: a loaded 2-core runner is slow to reap
     finally:
         if proc.poll() is None:
             proc.kill()
