@@ -38,7 +38,8 @@ class SearchBudget:
     memo_limit: int = 4000  # memo entries an arm carries to its next task
     macro_steps: int = 2  # local search: a macro count moves up to this many places in its space
     dup_steps: int = 2  # local search: a duplication moves up to this many computation blocks
-    balanced_shares: tuple[float, ...] = (0.5, 0.7)  # screening: balanced candidates at these budget shares
+    balanced_shares: tuple[float, ...] = (0.5, 0.6, 0.7, 0.85)  # screening: balanced candidates at these budget shares
+    arms_per_start: int = 1  # arms kept per (combination, ResDAC) after screening (best candidates)
 
     @property
     def screen_candidates(self) -> int:
@@ -57,7 +58,7 @@ class SearchBudget:
         return cls(
             sa_iterations=scaled(20, 2),
             sa_chains=10,
-            candidates=scaled(3, 1),
+            candidates=scaled(2, 1),
             screen_population=scaled(4, 2),
             first_round=scaled(24, 2, screen * scale),
             eta=3,

@@ -270,6 +270,75 @@ def duplication_moves(space: LocalSpace, point: PointKey) -> list[tuple[tuple, P
     return unique
 
 
+def sharing_moves(space: LocalSpace, point: PointKey) -> list[tuple[tuple, PointKey]]:
+    """Sharing moves that change macro counts too (specified mode, ``macro_reuse``): pair
+    two unpaired layers whose counts exceed the pair's limit after shrinking the larger
+    count to what fits, dissolve a pair, move one end of a pair to an unpaired layer, or
+    exchange the partners of two pairs (counts shrunk to fit where needed).
+    Meant to be followed by `descend_macros`."""
+    dup, macros, partners = point
+    problem = space.problem(dup)
+    if not problem.macro_reuse or problem.mode == "unified":
+        return []
+    m = list(macros)
+    out: list[tuple[tuple, PointKey]] = []
+
+    def fitted(counts: list[int], pairs: list[tuple[int, int]]) -> list[int] | None:
+        counts = list(counts)
+        for i, j in pairs:
+            cap = problem.pair_cap(i, j)
+            if counts[i] + counts[j] <= cap:
+                continue
+            big, small = (i, j) if counts[i] >= counts[j] else (j, i)
+            choices = problem.choices[big]
+            fits = choices[choices <= cap - counts[small]]
+            if fits.size == 0:
+                return None
+            counts[big] = int(fits[-1])
+        return counts
+
+    free = [i for i in range(problem.layers) if partners[i] == NO_PARTNER]
+    for a, i in enumerate(free):
+        for j in free[a + 1:]:
+            if m[i] + m[j] <= problem.pair_cap(i, j):
+                continue  # a plain pairing (`neighbours`)
+            counts = fitted(m, [(i, j)])
+            if counts is not None:
+                p = list(partners)
+                p[i], p[j] = j, i
+                out.append((("S", i, j), space.repair(dup, counts, p)))
+    pairs = [(i, int(partners[i])) for i in range(problem.layers) if partners[i] > i]
+    for i, j in pairs:
+        p = list(partners)
+        p[i] = p[j] = NO_PARTNER
+        out.append((("D", i, j), (dup, tuple(m), tuple(p))))  # dissolve, then the counts may grow
+        for keep, drop in ((i, j), (j, i)):  # one end moves to an unpaired layer
+            for k in free:
+                counts = fitted(m, [(keep, k)])
+                if counts is None:
+                    continue
+                p = list(partners)
+                p[drop] = NO_PARTNER
+                p[keep], p[k] = k, keep
+                out.append((("R", keep, drop, k), space.repair(dup, counts, p)))
+    for a, (i, j) in enumerate(pairs):
+        for k, l in pairs[a + 1:]:
+            for new in (((i, k), (j, l)), ((i, l), (j, k))):
+                counts = fitted(m, list(new))
+                if counts is None:
+                    continue
+                p = list(partners)
+                for x, y in new:
+                    p[x], p[y] = y, x
+                out.append((("X", *new[0], *new[1]), space.repair(dup, counts, p)))
+    seen, unique = {point}, []
+    for move, q in out:
+        if q not in seen:
+            seen.add(q)
+            unique.append((move, q))
+    return unique
+
+
 def descend_macros(space: LocalSpace, cache: PointCache, point: PointKey) -> tuple[PointKey, float]:
     """Coordinate descent over the macro counts of a fixed duplication (specified mode):
     each layer's count walks up or down its count space while that improves; repeated
@@ -328,6 +397,7 @@ def hill_climb(
     kick_moves: int = 3,
     memo_limit: int = 4000,
     compound: bool = True,
+    compound_tries: int = 40,
 ) -> LocalResult:
     """Climb from ``start`` (repaired first) for at most ``budget`` real evaluations of
     ``fitness(D, macros, partners)`` (higher is better; the arrays are read-only copies).
@@ -335,7 +405,8 @@ def hill_climb(
     again (no kicks without a budget: the climb stops at the first local optimum). Before
     a kick, ``compound`` moves are tried: each duplication move (`duplication_moves`)
     followed by a descent over the macro counts (`descend_macros`), the first improving
-    one taken.
+    one taken; the re-pairings (`sharing_moves`) first, at most ``compound_tries`` of
+    them in all (then kick: with sharing, every other kick is a random re-pairing).
     ``known`` (key, fitness) pairs cost nothing."""
     def call(key: PointKey) -> float:
         dup, macros, partners = key
@@ -373,9 +444,12 @@ def hill_climb(
                 # macro counts to it (a duplication move alone changes the count spaces,
                 # so it rarely improves before the counts follow)
                 compounded.add(current)
-                moves = duplication_moves(space, current)
-                for k in rng.permutation(len(moves)).tolist():
-                    candidate, candidate_value = descend_macros(space, cache, moves[k][1])
+                shares = sharing_moves(space, current)
+                moves = [shares[k] for k in rng.permutation(len(shares)).tolist()]
+                dups = duplication_moves(space, current)
+                moves += [dups[k] for k in rng.permutation(len(dups)).tolist()]
+                for _, q in moves[:compound_tries]:
+                    candidate, candidate_value = descend_macros(space, cache, q)
                     if candidate_value > value:
                         current, value, last_move, improved = candidate, candidate_value, None, True
                         steps += 1
@@ -390,8 +464,12 @@ def hill_climb(
             if idle >= MAX_IDLE_KICKS:  # the space around the best is exhausted
                 break
             since_kick = cache.evaluations
-            current = _kick(space, best, rng, kick_moves)
-            value = cache(current, current)
+            restructure = sharing_moves(space, best) if kicks % 2 == 0 else []
+            if restructure:  # every other kick re-pairs the sharing (another basin), counts re-fitted
+                current, value = descend_macros(space, cache, restructure[int(rng.integers(len(restructure)))][1])
+            else:
+                current = _kick(space, best, rng, kick_moves)
+                value = cache(current, current)
             kicks += 1
             last_move = None
             if value > best_value:
