@@ -5,8 +5,8 @@ the duplication filter proposes candidates (Eq. 2-4); each (candidate, ResDAC) i
 whose design points (duplication, macro counts, sharing pairs) are scored by the component
 allocation and evaluation (Eq. 5-6, spec 5). Three phases (`budget.py` sizes them):
 
-1. **screen** (one task per combination, in parallel): SA candidates, then a few random
-   genes per arm (the reference's EA, which never evolves, is this with 40 genes; A1);
+1. **screen** (one task per combination, in parallel): SA candidates and balanced
+   duplications at a few shares of the conv budget, then a few random genes per arm (the reference's EA, which never evolves, is this with 40 genes; A1);
 2. **halve** (successive halving over all arms): each round keeps the best third and gives
    each survivor three times the previous round's evaluations of local refinement
    (`search/local.py`: a hill-climb over duplication, macro counts and sharing pairs,

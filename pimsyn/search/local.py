@@ -14,6 +14,12 @@ the partition EA (gene order: convs, then FCs). Neighbours of a point:
 * **sharing** (when ``macro_reuse``): dissolve a pair, or pair two unpaired layers whose
   counts fit both limits.
 
+At a local optimum of these single moves, *compound* moves come before a kick: a
+re-pairing (`sharing_moves`) or a duplication move (`duplication_moves`, including
+rebalancing to a `balanced_duplication` with more or fewer crossbars), each followed by a
+descent over the macro counts (`descend_macros`). A duplication move changes the count
+spaces, so it rarely improves until the counts follow it.
+
 The climb takes the first improving neighbour in a seeded random order (the last
 successful move first), so a trajectory depends only on the seed and the start; a budget
 only truncates it. That makes a longer run never worse than a shorter one with the same

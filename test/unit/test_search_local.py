@@ -190,3 +190,21 @@ def test_duplication_moves_are_valid_and_macro_descent_never_worse(reuse):
     for _, q in moves[:5]:
         point, value = descend_macros(space, cache, q)
         assert value >= cache(q, q) and point[0] == q[0] and point[2] == q[2] and _valid(space, point)
+
+
+def test_sharing_moves_are_valid_repairings():
+    from pimsyn.search.local import sharing_moves
+
+    space = _space(True)
+    point = _start(space)
+    for _ in range(3):  # pair layers until two pairs or more exist
+        paired = [q for move, q in neighbours(space, point)
+                  if move[0] == "s" and sum(x >= 0 for x in q[2]) > sum(x >= 0 for x in point[2])]
+        if paired:
+            point = paired[0]
+    assert sum(x >= 0 for x in point[2]) >= 4
+    moves = sharing_moves(space, point)
+    assert moves and all(q != point and q[0] == point[0] for _, q in moves)
+    for _, q in moves:
+        assert _valid(space, q)
+    assert sharing_moves(_space(False), _start(_space(False))) == []
