@@ -49,12 +49,21 @@ def alive(pid: int) -> bool:
     return info is not None and info[0] != "Z"
 
 
+def _as_from_a_shell() -> None:
+    """Start pimsyn with default SIGINT/SIGTERM handling, as an interactive shell does: a
+    child inherits ignored or blocked signals, and the pytest process may have them so
+    after other tests (a clean-clone run saw synth ignore SIGINT and finish, exit 0)."""
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT, signal.SIGTERM})
+
+
 @pytest.mark.parametrize("signum", [signal.SIGTERM, signal.SIGINT])
 def test_signal_ends_synth_and_its_workers(tmp_path, signum):
     outdir = tmp_path / "out"
     proc = subprocess.Popen(
         [str(PIMSYN), "synth", str(ALEXNET), "--total-power", "49", "--jobs", "2", "-o", str(outdir), "-q"],
-        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, preexec_fn=_as_from_a_shell,
     )
     try:
         deadline = time.monotonic() + 120
