@@ -33,10 +33,11 @@ def isaac_design(net, hw, total_power_w: float, org: Organisation = ISAAC) -> De
     cnet = cost_network(net, hw, org.xbar_size, org.cell_res)
     least = _design(net, hw, cnet, org, total_power_w, None)
     if least is None or not _fits(least, total_power_w):
-        need = _design(net, hw, cnet, org, 1e9, None).evaluate()
+        weights_only = _design(net, hw, cnet, org, 1e9, None)
+        need = weights_only.evaluate()
         raise PimsynError(
             f"{total_power_w:g} W cannot hold {net.name} on {org.name} tiles: its weights alone take "
-            f"{sum(_design(net, hw, cnet, org, 1e9, None).macros)} tiles with a peak power of "
+            f"{sum(weights_only.macros)} tiles with a peak power of "
             f"{need.allocated_peak_power_w:.4g} W (try --total-power {need.allocated_peak_power_w * 1.01:.3g} or more)")
     lo = sum(least.macros)  # fits
     hi = lo * 2

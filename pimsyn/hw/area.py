@@ -63,6 +63,19 @@ class AreaTable:
 
     @classmethod
     def from_hardware(cls, hw) -> "AreaTable":
+        """The hardware's table, built once per hardware object (the area limit asks for it
+        on every allocation trial of the DSE)."""
+        cached = getattr(hw, "_area_table", None)
+        if cached is None:
+            cached = cls._parse(hw)
+            try:
+                object.__setattr__(hw, "_area_table", cached)
+            except (AttributeError, TypeError):  # an object without a __dict__: parse each time
+                pass
+        return cached
+
+    @classmethod
+    def _parse(cls, hw) -> "AreaTable":
         raw = getattr(hw, "raw", None) or {}
         table = dict(DEFAULT_AREA_MM2)
         given = raw.get("area_mm2", {})

@@ -179,9 +179,14 @@ def evaluate_batch(cnet: CostNetwork, hw, chip: CompactChip, batch: int, *, dups
     weights_read = act_read = act_written = 0
     resident = len(parts) == 1
     regions = {}
+    cycles_ns = [layer_cycles(cnet, dup, bits) * CLOCK_NS for dup in dups]  # t_l per part's duplication
+    part_ns = [float(c[list(p.layers)].sum() + (batch - 1) * c[list(p.layers)].max()) for c, p in zip(cycles_ns, parts)]
+    consumers = [[] for _ in range(cnet.num_layers)]
+    for c, provs in enumerate(cnet.providers):
+        for p in provs:
+            consumers[p].append(c)
     for k, (part, dup) in enumerate(zip(parts, dups)):
-        t = layer_cycles(cnet, dup, bits)[list(part.layers)] * CLOCK_NS
-        t_part = float(t.sum() + (batch - 1) * t.max())
+        t_part = part_ns[k]
         # weights: read once per batch unless the whole network stays resident
         w_bytes = 0 if resident else int(sum(s.crossbars for s in part.slices) * cell_bytes)
         reload = transfer_ns(spec, w_bytes) if w_bytes else 0.0
@@ -191,9 +196,7 @@ def evaluate_batch(cnet: CostNetwork, hw, chip: CompactChip, batch: int, *, dups
             freed = chip.macros - prev.macros(chip.macro_crossbars, prev_dup) + \
                 -(-first.crossbars * prev_dup.get(first.layer, 1) // chip.macro_crossbars)
             if -(-part.slices[0].crossbars // chip.macro_crossbars) <= freed:  # case 3
-                first_t = layer_cycles(cnet, prev_dup, bits)[first.layer] * CLOCK_NS
-                prev_t = layer_cycles(cnet, prev_dup, bits)[list(prev.layers)] * CLOCK_NS
-                drain = float(prev_t.sum() + (batch - 1) * prev_t.max()) - batch * first_t
+                drain = part_ns[k - 1] - batch * cycles_ns[k - 1][first.layer]
                 reload = max(0.0, reload - max(0.0, drain))
         # activations: inputs from earlier parts (or the network input), outputs for later ones
         reads = writes = 0
@@ -202,8 +205,8 @@ def evaluate_batch(cnet: CostNetwork, hw, chip: CompactChip, batch: int, *, dups
             if not provs and k == 0:
                 reads += int(cnet.in_len[layer] and cnet.pixels[layer] * cnet.in_len[layer] * word)
             reads += sum(int(out_bytes[p]) for p in provs if part_of[p] < k)
-            later = any(part_of[c] > k for c in range(cnet.num_layers) if layer in cnet.providers[c])
-            last = not any(layer in cnet.providers[c] for c in range(cnet.num_layers))
+            later = any(part_of[c] > k for c in consumers[layer])
+            last = not consumers[layer]
             if later or last:
                 writes += int(out_bytes[layer])
         reads, writes = reads * batch, writes * batch

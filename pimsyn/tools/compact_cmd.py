@@ -29,8 +29,7 @@ def explore_batch_cmd(model, area, batches, dram, config, dram_trace, as_json, o
     from pimsyn.files import check_output_file, write_or_print, write_text_atomic
     from pimsyn.frontend import load_model
     from pimsyn.hw import cost_network, load_hardware
-    from pimsyn.hw.compact import split_into_parts
-    from pimsyn.dse.compact import evaluate_compact
+    from pimsyn.dse.compact import CompactPlan, evaluate_compact
     from pimsyn.hw.compact_eval import CompactChip, chip_for_area, tile_area_mm2
     from pimsyn.hw.dram import DramTrace, dram_spec
 
@@ -47,18 +46,19 @@ def explore_batch_cmd(model, area, batches, dram, config, dram_trace, as_json, o
     chip = chip_for_area(hw, area_mm2, dram=dram)
     org = chip.organisation
     cnet = cost_network(net, hw, org.xbar_size, org.cell_res)
-    split_into_parts(cnet, chip.macros, chip.macro_crossbars)  # a chip too small for one weight tile: one line
+    plan = CompactPlan(cnet, chip)  # a chip too small for one weight tile: one line
     full = sum(-(-int(x) // chip.macro_crossbars) for x in cnet.set_size[cnet.is_weight])
     unlimited = CompactChip(macros=max(full, chip.macros), organisation=org, dram=dram)
+    big_plan = CompactPlan(cnet, unlimited)
     tile = tile_area_mm2(hw, org)
     rows = []
     for n in sizes:
         trace = DramTrace(dram_spec(dram)) if dram_trace and n == sizes[-1] else None
-        ddm = evaluate_compact(cnet, hw, chip, n, trace=trace)  # the better of DDM and SA per part
-        only_ddm = evaluate_compact(cnet, hw, chip, n, duplication="ddm")
-        only_sa = evaluate_compact(cnet, hw, chip, n, duplication="sa")
-        plain = evaluate_compact(cnet, hw, chip, n, duplication="none")
-        big = evaluate_compact(cnet, hw, unlimited, n)
+        ddm = evaluate_compact(cnet, hw, chip, n, trace=trace, plan=plan)  # the better of DDM and SA per part
+        only_ddm = evaluate_compact(cnet, hw, chip, n, duplication="ddm", plan=plan)
+        only_sa = evaluate_compact(cnet, hw, chip, n, duplication="sa", plan=plan)
+        plain = evaluate_compact(cnet, hw, chip, n, duplication="none", plan=plan)
+        big = evaluate_compact(cnet, hw, unlimited, n, plan=big_plan)
         if trace is not None:
             write_text_atomic(dram_trace, trace.csv_text())
         rows.append({
