@@ -7,7 +7,7 @@ ONNX_LIGHT = $(shell $(BIN)/python -c "import onnx, os; print(os.path.join(os.pa
 DEMO_MODEL ?= light_bvlc_alexnet.onnx
 DEMO_OUT   ?= out/demo
 
-.PHONY: demo test venv lit unit bench clean
+.PHONY: demo test venv lit unit bench clean chromium
 
 venv: $(STAMP)
 
@@ -29,7 +29,34 @@ $(STAMP): pyproject.toml
 	  echo "* SKIPPED: matplotlib does not install here: pimsyn explore-size --plot is    *"; \
 	  echo "* unavailable (it says so); everything else works.                          *"; \
 	  echo "*****************************************************************************"; }
+	@$(BIN)/pip install --quiet --disable-pip-version-check -e '.[dask]' || { \
+	  echo "*****************************************************************************"; \
+	  echo "* SKIPPED: dask[distributed] does not install here: --scheduler/--cluster     *"; \
+	  echo "* are unavailable (they say so); the process pool works as before.          *"; \
+	  echo "*****************************************************************************"; }
+	@$(BIN)/pip install --quiet --disable-pip-version-check -e '.[sweep]' || { \
+	  echo "*****************************************************************************"; \
+	  echo "* SKIPPED: pyarrow does not install here: pimsyn sweep writes CSV only.       *"; \
+	  echo "*****************************************************************************"; }
+	@$(MAKE) --no-print-directory chromium
 	touch $(STAMP)
+
+# Headless Chromium renders report.html for its screenshot test (Debian package chromium).
+chromium:
+	@if command -v chromium >/dev/null 2>&1; then :; \
+	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+	  echo "installing chromium (Debian package) for the report.html screenshot test"; \
+	  { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; } >/dev/null 2>&1 || { \
+	  echo "*****************************************************************************"; \
+	  echo "* SKIPPED: apt-get install chromium failed: the report.html screenshot test  *"; \
+	  echo "* is skipped; the HTML tests still run.                                     *"; \
+	  echo "*****************************************************************************"; }; \
+	else \
+	  echo "*****************************************************************************"; \
+	  echo "* SKIPPED: chromium is not installed and this is not root with apt-get: the  *"; \
+	  echo "* report.html screenshot test is skipped; the HTML tests still run.          *"; \
+	  echo "*****************************************************************************"; \
+	fi
 
 demo: $(STAMP)
 	$(BIN)/pimsyn layers $(ONNX_LIGHT)/$(DEMO_MODEL)
