@@ -17,6 +17,8 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Any, Mapping
 
+from pimsyn.errors import PimsynError
+
 #: ALU-type component tables (one table each in config.json, spec 1.2).
 ALU_COMPONENTS = ("POOL", "RELU", "SHIFTADD", "ADDITION", "SIGMOID", "ELTWISE")
 
@@ -80,7 +82,7 @@ class HardwareWarning(UserWarning):
     """Something in a hardware description pimsyn ignores (e.g. an unknown top-level key)."""
 
 
-class HardwareError(ValueError):
+class HardwareError(PimsynError, ValueError):
     """A hardware description pimsyn cannot use; the message names the problem."""
 
 

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from pimsyn.errors import PimsynError
 
-class IRError(ValueError):
+
+class IRError(PimsynError, ValueError):
     """Base class of pimsyn IR errors."""
 
 

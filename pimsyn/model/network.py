@@ -23,6 +23,8 @@ import math
 import numbers
 from dataclasses import dataclass, field, replace
 
+from pimsyn.errors import PimsynError
+
 NODE_KINDS = ("input", "conv", "fc", "pool", "eltwise", "concat")
 #: Kinds that the cost model treats as layers (spec 1.1); input and concat are transparent.
 COST_KINDS = ("conv", "fc", "pool", "eltwise")
@@ -34,7 +36,7 @@ POST_OPS = ("relu", "sigmoid", "tanh", "clip", "leakyrelu", "prelu", "hardsigmoi
 MAX_SIZE = 2**31
 
 
-class NetworkError(ValueError):
+class NetworkError(PimsynError, ValueError):
     """A network description that pimsyn cannot use; the message names the problem."""
 
 

@@ -5,6 +5,7 @@
     pimsyn export IN.mlir --network-json -o net.json
     pimsyn evaluate ...                 metrics of one design point, no search
     pimsyn synth MODEL --total-power W  design-space exploration -> OUTDIR
+    pimsyn sweep MODEL... --total-power 10:100:10 -o DIR   many syntheses, one table
     pimsyn emit DESIGN.mlir --target T  one output file from a synthesized design
     pimsyn asm prog.s -o program.json   a pimsim-nn listing back into its program
     pimsyn sim DESIGN.mlir              simulate a design event by event
@@ -23,6 +24,7 @@ from pimsyn.tools.commands import emit_cmd, evaluate_cmd, synth_cmd
 from pimsyn.tools.sim_cmd import sim_cmd
 from pimsyn.tools.model_cmd import model_cmd
 from pimsyn.tools.compact_cmd import explore_batch_cmd, explore_size_cmd
+from pimsyn.tools.sweep_cmd import sweep_cmd
 
 
 @click.group(cls=OneLineErrorsGroup, context_settings={"help_option_names": ["-h", "--help"]})
@@ -102,3 +104,4 @@ main.add_command(sim_cmd)
 main.add_command(model_cmd)
 main.add_command(explore_batch_cmd)
 main.add_command(explore_size_cmd)
+main.add_command(sweep_cmd)
