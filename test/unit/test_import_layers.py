@@ -22,7 +22,8 @@ LAYERS = {
     "passes": 3,
     "dse": 4,
     "backend": 5, "sim": 5,
-    "tools": 6,
+    "api": 6,
+    "tools": 7,
 }
 
 
