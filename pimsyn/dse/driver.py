@@ -102,7 +102,7 @@ def _improve(pool, arms: list[Configuration], evaluations: int, chunk: int, phas
 
         def label(arm, step=step):
             progress.best = max(progress.best, arm.fitness / 1e9)
-            curve.append((time.perf_counter() - started, progress.best))
+            curve.append((time.perf_counter() - started, progress.done, progress.best))
             return f"{name} {step + 1}/{steps}" if steps > 1 else name
 
         before = {id(item[0]): item[0].evaluations for item in items}
@@ -126,7 +126,7 @@ def synthesize(net: Network, hw, options: SynthesisOptions) -> SynthesisResult:
     plan = (len(combos) * budget.screen_candidates * dacs * budget.screen_population
             + sum(n * e for n, e in halving_rounds(len(combos) * dacs, budget)))
     progress = Progress(total=plan, enabled=options.progress, started=started)
-    curve: list[tuple[float, float]] = []
+    curve: list[tuple[float, int, float]] = []
     tasks.init_worker(net, hw, options, budget)
     pool = None
     jobs = worker_count(options.jobs, len(combos))
@@ -141,7 +141,7 @@ def synthesize(net: Network, hw, options: SynthesisOptions) -> SynthesisResult:
         def screened(item):
             outcome, _ = item
             progress.best = max(progress.best, outcome.best_gops_per_w)
-            curve.append((time.perf_counter() - started, progress.best))
+            curve.append((time.perf_counter() - started, progress.done, progress.best))
             return f"screen {outcome.rram_ratio:g}/{outcome.cell_res}b/{outcome.xbar_size}"
 
         screen_plan = budget.screen_candidates * dacs * budget.screen_population

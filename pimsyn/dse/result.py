@@ -56,8 +56,8 @@ class SynthesisResult:
     options: SynthesisOptions
     evaluations: int
     wall_seconds: float
-    #: (seconds since start, best GOPS/W so far) after each task
-    progress_curve: tuple[tuple[float, float], ...] = ()
+    #: (seconds since start, evaluations done before the task, best GOPS/W so far) as each task finishes
+    progress_curve: tuple[tuple[float, int, float], ...] = ()
 
     def summary(self) -> str:
         d, e = self.design, self.evaluation
