@@ -24,14 +24,18 @@ order.
 
 from __future__ import annotations
 
+import os
+import sys
 import time
-from concurrent.futures import ProcessPoolExecutor
+from collections.abc import Callable
 from dataclasses import fields, replace
 
 import numpy as np
 
 from pimsyn.dse import tasks
 from pimsyn.dse.budget import SearchBudget, halving_rounds, network_scale
+from pimsyn.dse.checkpoint import TaskCheckpoint, run_identity
+from pimsyn.dse.executors import Executor, make_executor, parse_cluster
 from pimsyn.dse.pool import signals_deferred, stop_workers, worker_count  # noqa: F401  (part of this module's API)
 from pimsyn.dse.progress import Progress
 from pimsyn.dse.result import ComboOutcome, SynthesisOptions, SynthesisResult
@@ -57,18 +61,17 @@ def search_budget(net: Network, hw, options: SynthesisOptions) -> SearchBudget:
     return SearchBudget.from_effort(options.effort, scale)
 
 
-def _map(pool, func, items, progress: Progress, label, units):
-    """Apply func to items (in a pool if given), yielding results in submission order."""
-    if pool is None:
-        for item in items:
-            result = func(*item)
-            progress.advance(label(result), units(item, result))
-            yield result
-        return
-    with signals_deferred():
-        futures = [pool.submit(func, *item) for item in items]
-    for item, future in zip(items, futures):
-        result = future.result()
+def _map(executor: Executor, func, items, progress: Progress, label, units, saved=None, save=None):
+    """Apply func to items on the executor, yielding results in submission order. A task
+    for which `saved(item)` returns a result (finished in the checkpoint) is not run again;
+    every task run is passed to `save(item, result)` as soon as it finishes."""
+    done = [saved(item) if saved is not None else None for item in items]
+    todo = [i for i, result in enumerate(done) if result is None]
+    on_done = None if save is None else (lambda k, result: save(items[todo[k]], result))
+    computed = executor.map(func, [items[i] for i in todo], on_done)
+    for item, result in zip(items, done):
+        if result is None:
+            result = next(computed)
         progress.advance(label(result), units(item, result))
         yield result
 
@@ -91,8 +94,9 @@ def _ranked(configs: list[Configuration], per_start: int = 1) -> list[Configurat
     return _distinct(sorted(configs, key=lambda c: (-c.fitness, c.order)), per_start)
 
 
-def _improve(pool, arms: list[Configuration], evaluations: int, chunk: int, phase: int, round_index: int,
-             progress: Progress, curve: list, started: float, name: str) -> list[Configuration]:
+def _improve(executor: Executor, arms: list[Configuration], evaluations: int, chunk: int, phase: int,
+             round_index: int, progress: Progress, curve: list, started: float, name: str,
+             checkpoint: TaskCheckpoint | None = None) -> list[Configuration]:
     """Give every arm `evaluations` more evaluations, in tasks of at most `chunk`; the arms'
     chunks run in parallel, one arm's chunks one after the other."""
     steps = max(1, -(-evaluations // chunk))
@@ -106,14 +110,25 @@ def _improve(pool, arms: list[Configuration], evaluations: int, chunk: int, phas
             return f"{name} {step + 1}/{steps}" if steps > 1 else name
 
         before = {id(item[0]): item[0].evaluations for item in items}
-        arms = list(_map(pool, tasks.improve_arm, items, progress, label,
-                         lambda item, arm: arm.evaluations - before[id(item[0])]))
+        arms = list(_map(executor, tasks.improve_arm, items, progress, label,
+                         lambda item, arm: arm.evaluations - before[id(item[0])],
+                         saved=checkpoint and (lambda item: checkpoint.improved(*item)),
+                         save=checkpoint and (lambda item, arm: checkpoint.add_improve(*item, arm))))
         # what a task did not spend (an exhausted neighbourhood) leaves the plan
         progress.total -= sum(size - (arm.evaluations - before[id(item[0])]) for item, arm in zip(items, arms))
     return arms
 
 
-def synthesize(net: Network, hw, options: SynthesisOptions) -> SynthesisResult:
+def _note_on_stderr(text: str) -> None:
+    print(f"note: {text}", file=sys.stderr, flush=True)
+
+
+def synthesize(net: Network, hw, options: SynthesisOptions,
+               note: Callable[[str], None] = _note_on_stderr) -> SynthesisResult:
+    """Run the DSE (module docstring) on the executor `options` ask for (`executors.py`:
+    --jobs, --scheduler, --cluster), checkpointing every finished task into
+    `options.checkpoint_dir` when given (`checkpoint.py`; `options.resume` continues the
+    checkpoint there). `note` receives one-line notes (resume, replaced checkpoint)."""
     started = time.perf_counter()
     options.space.validate()
     options.space.check_hardware(hw)
@@ -121,20 +136,25 @@ def synthesize(net: Network, hw, options: SynthesisOptions) -> SynthesisResult:
     combos = options.space.combinations()
     from pimsyn.hw.limits import check_network_memory
 
-    check_network_memory(net, worker_count(options.jobs, len(combos)))
+    jobs = worker_count(options.jobs, len(combos))
+    check_network_memory(net, _local_workers(options, jobs))
     dacs = len(options.space.dac_resolutions)
     plan = (len(combos) * budget.screen_candidates * dacs * budget.screen_population
             + sum(n * e for n, e in halving_rounds(len(combos) * dacs, budget)))
-    progress = Progress(total=plan, enabled=options.progress, started=started)
     curve: list[tuple[float, int, float]] = []
-    tasks.init_worker(net, hw, options, budget)
-    pool = None
-    jobs = worker_count(options.jobs, len(combos))
-    if jobs > 1:
-        pool = ProcessPoolExecutor(max_workers=jobs, initializer=tasks.init_worker_process,
-                                   initargs=(net, hw, options, budget))
     completed = False
+    checkpoint: TaskCheckpoint | None = None
+    executor: Executor | None = None
+    progress: Progress | None = None
     try:
+        if options.checkpoint_dir is not None:
+            checkpoint = TaskCheckpoint.open(options.checkpoint_dir, run_identity(net, hw, options, budget),
+                                             options.resume, note)
+        executor = make_executor(jobs, scheduler=options.scheduler, cluster=options.cluster,
+                                 initializer=tasks.init_worker, initargs=(net, hw, options, budget))
+        if checkpoint is not None:
+            checkpoint.start()
+        progress = Progress(total=plan, enabled=options.progress, started=started)
         outcomes: list[ComboOutcome] = []
         arms: list[Configuration] = []
 
@@ -145,8 +165,10 @@ def synthesize(net: Network, hw, options: SynthesisOptions) -> SynthesisResult:
             return f"screen {outcome.rram_ratio:g}/{outcome.cell_res}b/{outcome.xbar_size}"
 
         screen_plan = budget.screen_candidates * dacs * budget.screen_population
-        for outcome, found in _map(pool, tasks.screen_combination, list(enumerate(combos)), progress, screened,
-                                   lambda item, result: result[0].evaluations):
+        for outcome, found in _map(executor, tasks.screen_combination, list(enumerate(combos)), progress, screened,
+                                   lambda item, result: result[0].evaluations,
+                                   saved=checkpoint and (lambda item: checkpoint.screened(*item)),
+                                   save=checkpoint and (lambda item, result: checkpoint.add_screen(*item, result))):
             progress.total -= screen_plan - outcome.evaluations
             outcomes.append(outcome)
             arms.extend(found)
@@ -160,17 +182,24 @@ def synthesize(net: Network, hw, options: SynthesisOptions) -> SynthesisResult:
             alive = _ranked(alive, budget.arms_per_start)[:survivors]
             last = index == len(rounds) - 1
             name = "refine" if last else f"halve {index + 1}/{len(rounds) - 1} ({survivors} arms)"
-            alive = _improve(pool, alive, evaluations, budget.chunk, tasks.HALVE, index, progress, curve,
-                             started, name)
+            alive = _improve(executor, alive, evaluations, budget.chunk, tasks.HALVE, index, progress, curve,
+                             started, name, checkpoint)
             arms.extend(alive)
         completed = True
     finally:
-        if pool is not None:
-            if completed:
-                pool.shutdown()
-            else:  # an error, Ctrl-C or SIGTERM: no worker may outlive the run
-                stop_workers(pool)
-        progress.close()
+        try:
+            if executor is not None:
+                if completed:
+                    executor.close()
+                else:  # an error, Ctrl-C or SIGTERM: no worker may outlive the run
+                    executor.abort()
+        finally:
+            if checkpoint is not None:
+                checkpoint.close()
+            if progress is not None:
+                progress.close()
+    if checkpoint is not None and options.resume:
+        note(f"--resume: {checkpoint.restored} task(s) taken from the checkpoint, {checkpoint.written} run")
     winner = min(alive, key=lambda c: (-c.fitness, c.order))
     outcomes = _fold(outcomes, arms, alive)
     design = Design(
@@ -186,6 +215,15 @@ def synthesize(net: Network, hw, options: SynthesisOptions) -> SynthesisResult:
         evaluations=sum(o.evaluations for o in outcomes), wall_seconds=time.perf_counter() - started,
         progress_curve=tuple(curve),
     )
+
+
+def _local_workers(options: SynthesisOptions, jobs: int) -> int:
+    """Processes on this machine that evaluate designs at the same time."""
+    if options.scheduler is not None:
+        return 1  # the workers are elsewhere; this process evaluates the winner
+    if options.cluster is not None:
+        return parse_cluster(options.cluster) or os.cpu_count() or 1
+    return jobs
 
 
 def _fold(outcomes: list[ComboOutcome], history: list[Configuration], finalists: list[Configuration]) -> list[ComboOutcome]:

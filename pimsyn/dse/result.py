@@ -25,6 +25,15 @@ class SynthesisOptions:
     #: an area limit (mm²): designs whose chip is larger are infeasible (docs/cost-model.md,
     #: "Area"); None: no limit
     area_mm2: float | None = None
+    #: where the tasks run (docs/scale-out.md): a Dask scheduler URL, or "local[:N]" for a
+    #: Dask LocalCluster started for the run; neither: `jobs` local processes. Never
+    #: changes the result.
+    scheduler: str | None = None
+    cluster: str | None = None
+    #: checkpoint every finished task into CHECKPOINT_DIR/.checkpoint/tasks.jsonl
+    #: (`dse/checkpoint.py`); `resume`: continue the checkpoint found there
+    checkpoint_dir: str | None = None
+    resume: bool = False
 
 
 @dataclass(frozen=True)

@@ -233,10 +233,16 @@ def _non_finite(value, path: str = "") -> str:
 @click.option("--quiet", "-q", is_flag=True, help="No progress bar.")
 @click.option("--area-mm2", "area", help="Area limit in mm² as well as the power budget (docs/compact.md; an "
                                           "area-only chip that cannot hold the weights: pimsyn explore-batch).")
+@click.option("--resume", is_flag=True, help="Continue the interrupted run checkpointed in the output directory "
+                                             "(OUTDIR/.checkpoint, docs/scale-out.md).")
+@click.option("--scheduler", help="Run the search on the Dask cluster of this scheduler, e.g. tcp://HOST:8786 "
+                                  "(pimsyn[dask]; docs/scale-out.md).")
+@click.option("--cluster", help="Run the search on a Dask LocalCluster started for the run: 'local' (a worker "
+                                "per core) or 'local:N'.")
 @reports_user_errors
 def synth_cmd(model, network, onnx_path, total_power, config, macro_setting, macro_reuse_flag, macro_reuse_text,
               seed, jobs, effort, ratios, xbars, cell_resolutions, dac_resolutions, reference_grid,
-              duplication, output, pimcomp, reference_quirks, quiet, area) -> None:
+              duplication, output, pimcomp, reference_quirks, quiet, area, resume, scheduler, cluster) -> None:
     """Synthesize an accelerator for MODEL under a total power budget (paper Algorithm 1)."""
     from pimsyn.backend.outputs import check_output_paths, write_outputs
     from pimsyn.dse.driver import synthesize, worker_count
@@ -256,6 +262,9 @@ def synth_cmd(model, network, onnx_path, total_power, config, macro_setting, mac
         macro_reuse = macro_reuse_flag
     if reference_quirks:
         check_reference_quirks_supported()
+    from pimsyn.dse.executors import check_executor_options
+
+    check_executor_options(scheduler, cluster)
     space = DesignSpace.reference() if reference_grid else DesignSpace()
     if ratios:
         space = _replace(space, rram_ratios=parse_values(ratios, float, "ratios"))
@@ -291,7 +300,9 @@ def synth_cmd(model, network, onnx_path, total_power, config, macro_setting, mac
     space.check_hardware(hw)
     tasks = len(space.combinations())
     workers = worker_count(jobs or os.cpu_count() or 1, tasks)
-    if jobs is not None and workers < jobs:
+    if jobs is not None and (scheduler or cluster):
+        click.echo(f"note: --jobs is ignored with {'--scheduler' if scheduler else '--cluster'}", err=True)
+    elif jobs is not None and workers < jobs:
         click.echo(f"note: --jobs {jobs} capped to {workers} worker(s) "
                    f"({os.cpu_count() or 1} core(s), {tasks} task(s))", err=True)
 
@@ -306,8 +317,9 @@ def synth_cmd(model, network, onnx_path, total_power, config, macro_setting, mac
         total_power_w=total_power, macro_setting=macro_setting, macro_reuse=macro_reuse, seed=seed,
         jobs=workers, effort=effort, space=space, duplication=duplication,
         progress=not quiet, reference_quirks=reference_quirks, area_mm2=area,
+        scheduler=scheduler, cluster=cluster, checkpoint_dir=str(outdir), resume=resume,
     )
-    result = synthesize(net, hw, options)
+    result = synthesize(net, hw, options, note=lambda text: click.echo(f"note: {text}", err=True))
     files = write_outputs(result, outdir, hw_config_path=config, accelerator_path=accelerator_path,
                           pimcomp_path=pimcomp_path,
                           on_skip=lambda name, why: click.echo(f"note: {name} not written: {why}", err=True))
