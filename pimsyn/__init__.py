@@ -12,7 +12,7 @@ __all__ = [
     "BackendError", "Design", "DesignPoint", "DesignSpace", "HardwareError", "ImpossibleBudgetError",
     "InputFileError", "IRError", "MalformedModelError", "Metrics", "ModelNotFoundError", "NetworkError",
     "OptionError", "OutputPathError", "PimsynError", "SynthesisResult", "UnsupportedOperatorError",
-    "evaluate", "load_hardware", "load_model", "synthesize",
+    "evaluate", "load_hardware", "load_model", "sweep", "synthesize", "SweepResult",
 ]
 
 

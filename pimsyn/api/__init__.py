@@ -19,6 +19,7 @@ from pimsyn.api.errors import (
     ModelNotFoundError, NetworkError, OptionError, OutputPathError, PimsynError, UnsupportedOperatorError,
 )
 from pimsyn.api.metrics import Metrics
+from pimsyn.api.sweep import SweepResult, sweep
 from pimsyn.api.synthesis import SynthesisResult, evaluate, load_hardware, load_model, synthesize
 from pimsyn.dse.space import DesignSpace
 
@@ -26,5 +27,5 @@ __all__ = [
     "BackendError", "Design", "DesignPoint", "DesignSpace", "HardwareError", "ImpossibleBudgetError",
     "InputFileError", "IRError", "MalformedModelError", "Metrics", "ModelNotFoundError", "NetworkError",
     "OptionError", "OutputPathError", "PimsynError", "SynthesisResult", "UnsupportedOperatorError",
-    "evaluate", "load_hardware", "load_model", "synthesize",
+    "evaluate", "load_hardware", "load_model", "sweep", "synthesize", "SweepResult",
 ]

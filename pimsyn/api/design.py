@@ -61,10 +61,14 @@ class Design:
             object.__setattr__(self, name, value)
 
     def __eq__(self, other) -> bool:
-        return isinstance(other, Design) and self.core == other.core
+        """Equal designs make the same decisions for the same network on the same hardware
+        (where the hardware was read from, and the search seed, do not matter)."""
+        return isinstance(other, Design) and _decisions(self.core) == _decisions(other.core)
 
     def __hash__(self) -> int:
-        return hash(self.core)
+        c = self.core
+        return hash((c.network.name, c.total_power_w, c.rram_ratio, c.xbar_size, c.cell_res, c.dac_res, c.conv_dup,
+                     c.macros, c.partners))
 
     def __repr__(self) -> str:
         from pimsyn.hw.metrics import design_point_line
@@ -108,6 +112,14 @@ class Design:
         else:
             module = parse_module(text, "<design.mlir text>")
         return cls(design_from_module(module, str(hardware) if hardware else None))
+
+
+def _decisions(core) -> tuple:
+    from dataclasses import fields
+
+    hw = core.hw
+    hardware = tuple(getattr(hw, f.name) for f in fields(hw) if f.compare and f.name != "source")
+    return replace(core, hw=None, seed=None), hardware
 
 
 def design_from_point(network, hardware, point: DesignPoint) -> Design:

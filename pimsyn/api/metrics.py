@@ -54,6 +54,9 @@ class Metrics:
         values["energy_nj"] = MappingProxyType(dict(data.get("energy_nj") or {}))
         return cls(**values)
 
+    def __reduce__(self):  # MappingProxyType does not pickle: rebuild from plain data
+        return (_metrics_from_fields, (self.to_dict(),))
+
     def to_dict(self) -> dict:
         """Plain JSON-ready data, one key per field (a row of `pimsyn sweep`'s table)."""
         out = {f.name: getattr(self, f.name) for f in fields(self)}
@@ -66,3 +69,7 @@ class Metrics:
         return (f"{self.power_efficiency_gops_per_w:.1f} GOPS/W, {self.throughput_inferences_per_s:.1f} inferences/s, "
                 f"{self.latency_ns / 1e3:.3f} us latency, {self.energy_per_inference_nj / 1e3:.3f} uJ/inference, "
                 f"{self.area_mm2:.2f} mm²")
+
+
+def _metrics_from_fields(values: dict) -> Metrics:
+    return Metrics(**{**values, "energy_nj": MappingProxyType(dict(values["energy_nj"]))})

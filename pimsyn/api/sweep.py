@@ -115,15 +115,33 @@ class SweepResult:
         return [row for row in self.rows if row["pareto"]]
 
 
-def sweep(models, total_powers, outdir, *, macro_settings=("specified",), macro_reuses=(True,),
-          settings: SweepSettings | None = None, progress: bool = False, on_note=None) -> SweepResult:
-    """Run every (model, budget, macro setting, sharing) combination and write the table and
-    the Pareto plot into `outdir` (docs/api.md, "Sweeps")."""
+def sweep(models, total_powers, outdir, *, macro_settings=("specified",), macro_reuses=(True,), seed: int = 1,
+          effort: float = 1.0, jobs: int | None = None, hardware: str | None = None, space=None,
+          progress: bool = False, on_note=None) -> SweepResult:
+    """Run every (model path, budget in W, macro setting, sharing) combination and write the
+    table and the Pareto plot into `outdir` (docs/api.md, "Sweeps"). `seed`, `effort`,
+    `space` and `hardware` (a file path) apply to every run; `jobs` are each run's worker
+    processes. `on_note(text)` receives one line per run started and per file skipped."""
+    import os
+
+    from pimsyn.api.design import check_macro_setting
+    from pimsyn.options import check
+
+    for setting in macro_settings:
+        check_macro_setting(setting)
+    total_powers = [check("total-power", p) for p in total_powers]
+    settings = SweepSettings(seed=check("seed", seed), effort=check("effort", effort),
+                             jobs=check("jobs", jobs) if jobs is not None else os.cpu_count() or 1,
+                             hardware=str(hardware) if hardware is not None else None, space=space)
+    return run_sweep(models, total_powers, outdir, macro_settings, macro_reuses, settings, progress, on_note)
+
+
+def run_sweep(models, total_powers, outdir, macro_settings, macro_reuses, settings: SweepSettings,
+              progress: bool = False, on_note=None) -> SweepResult:
     from pimsyn.api.pareto import mark_pareto, pareto_png
     from pimsyn.api.sweep_table import csv_text, parquet_available, parquet_bytes
     from pimsyn.files import check_output_dir, write_files_atomic
 
-    settings = settings or SweepSettings()
     outdir = check_output_dir(outdir)
     runs = sweep_runs(models, total_powers, macro_settings, macro_reuses)
     rows = []

@@ -195,6 +195,15 @@ class HardwareConfig:
         except KeyError:
             raise HardwareError(f"no component table '{name}' in {self.source}") from None
 
+    def __reduce__(self):
+        """Pickling (spawned worker processes, Dask workers): MappingProxyType does not
+        pickle, so the tables travel as plain dicts and are frozen again on arrival."""
+        from dataclasses import fields
+
+        state = {f.name: getattr(self, f.name) for f in fields(self)}
+        thawed = {name for name, value in state.items() if isinstance(value, Mapping)}
+        return (_unpickle_hardware, ({n: _thaw(v) if n in thawed else v for n, v in state.items()}, thawed))
+
     def as_dict(self) -> dict[str, Any]:
         """The description in the reference format (a fresh copy of the dict it was read from)."""
         return _thaw(self.raw)
@@ -401,6 +410,19 @@ def _ranges(values: list[int]) -> str:
             parts.append(str(start) if start == prev else f"{start}..{prev}")
         start = prev = v
     return ", ".join(parts)
+
+
+def _unpickle_hardware(state: dict, frozen: set) -> HardwareConfig:
+    return HardwareConfig(**{name: _refreeze(value) if name in frozen else value for name, value in state.items()})
+
+
+def _refreeze(value: Any) -> Any:
+    """`_freeze` for a table whose keys may be tuples and values dataclasses (left as they are)."""
+    if isinstance(value, Mapping):
+        return MappingProxyType({k: _refreeze(v) for k, v in value.items()})
+    if isinstance(value, list):
+        return tuple(_refreeze(v) for v in value)
+    return value
 
 
 def _freeze(value: Any) -> Any:

@@ -14,7 +14,7 @@ BOTH_REUSE = {"on": (True,), "off": (False,), "both": (True, False)}
 @click.command("sweep")
 @click.argument("models", nargs=-1, required=True, type=click.Path(dir_okay=False))
 @click.option("--total-power", "--total_power", "-p", "total_power", required=True,
-              help="Power budgets in W: '49', '10,20,49' or 'lo:hi:step' (e.g. 10:100:10).")
+              help="Power budgets in W: '49', '10,20,49', 'lo:hi:step' (10:100:10) or a mix ('5,10:100:10').")
 @click.option("--macro-setting", type=click.Choice(list(BOTH_SETTINGS)), default="specified", show_default=True)
 @click.option("--macro-reuse", type=click.Choice(list(BOTH_REUSE)), default="on", show_default=True,
               help="Inter-layer macro sharing: on, off, or both (two runs per budget).")
@@ -36,7 +36,7 @@ def sweep_cmd(models, total_power, macro_setting, macro_reuse, output, config, s
     table with every metric per run and the Pareto front of throughput against efficiency."""
     import os
 
-    from pimsyn.api.sweep import SweepSettings, sweep
+    from pimsyn.api.sweep import SweepSettings, run_sweep
     from pimsyn.dse.space import DesignSpace, parse_values
     from pimsyn.files import check_output_dir
     from pimsyn.frontend import load_model
@@ -45,7 +45,10 @@ def sweep_cmd(models, total_power, macro_setting, macro_reuse, output, config, s
     from pimsyn.tools.commands import checked_options
 
     seed, jobs, effort = checked_options(seed=seed, jobs=jobs, effort=effort).values()
-    powers = tuple(check("total-power", p) for p in parse_values(total_power, float, "total-power"))
+    powers = tuple(check("total-power", p) for item in total_power.split(",") if item.strip()
+                   for p in parse_values(item, float, "total-power"))
+    if not powers:
+        raise PimsynError("--total-power is empty")
     if len(set(powers)) != len(powers):
         raise PimsynError(f"--total-power lists a budget twice ('{total_power}')")
     space = DesignSpace()
@@ -64,8 +67,8 @@ def sweep_cmd(models, total_power, macro_setting, macro_reuse, output, config, s
     settings = SweepSettings(seed=seed, effort=effort, jobs=jobs or os.cpu_count() or 1, hardware=config,
                              space=space)
     note = (lambda text: None) if quiet else (lambda text: click.echo(text, err=True))
-    result = sweep(models, powers, output, macro_settings=BOTH_SETTINGS[macro_setting],
-                   macro_reuses=BOTH_REUSE[macro_reuse], settings=settings, progress=not quiet, on_note=note)
+    result = run_sweep(models, powers, output, BOTH_SETTINGS[macro_setting], BOTH_REUSE[macro_reuse], settings,
+                       progress=not quiet, on_note=note)
     for row in result.rows:
         if row["status"] == "ok":
             mark = " *" if row["pareto"] else ""
