@@ -3,8 +3,9 @@
 Targets (`pimsyn emit --target`, and `pimsyn-opt -t`): accelerator-json (spec 6, plus
 metrics), pimcomp (the reference's small PIMCOMP file), pimcomp-config (a complete
 PIMCOMP-NN config.json), network-json (the network in PIMCOMP's wrapped form), report
-(Markdown), verilog (structural Verilog through CIRCT) and netlist-json (the same netlist
-as JSON). `pimsyn synth` writes design.mlir first, parses it back and emits every other
+(Markdown), report-html (the report with figures, self-contained; synth also writes the
+figures as figures/*.png, directory target report-figures), verilog (structural Verilog
+through CIRCT) and netlist-json (the same netlist as JSON). `pimsyn synth` writes design.mlir first, parses it back and emits every other
 file from that module, so `pimsyn emit design.mlir --target T` writes the same bytes.
 
 Unlike the reference, the PIMCOMP file is written in both macro modes (specified mode
@@ -20,6 +21,8 @@ from pathlib import Path
 from xdsl.dialects.builtin import ModuleOp
 
 from pimsyn.backend.accelerator_json import accelerator_json_text
+from pimsyn.backend.compact_outputs import compact_emit_text
+from pimsyn.backend.compact_view import is_compact
 from pimsyn.backend.design_view import read_design
 from pimsyn.backend.errors import BackendError
 from pimsyn.backend.netlist import netlist_json_text, verilog_text
@@ -27,6 +30,7 @@ from pimsyn.backend.pimsim import pimsim_files, pimsim_program, program_sources
 from pimsyn.backend.pimsim_asm import program_to_asm
 from pimsyn.backend.pimcomp import pimcomp_config_json_text, pimcomp_json_text
 from pimsyn.backend.report import report_markdown, search_summary
+from pimsyn.backend.report_html import FIGURE_DIR, FIGURE_FILES, report_figure_files, report_html_text
 from pimsyn.errors import PimsynError
 from pimsyn.files import check_output_dir, check_output_file, write_files_atomic, write_text_atomic  # noqa: F401
 from pimsyn.frontend.network_json_export import network_to_json
@@ -41,10 +45,12 @@ EMITTERS: dict[str, Callable] = {
     "verilog": verilog_text,
     "netlist-json": netlist_json_text,
     "pimsim-asm": lambda design, evaluation: pimsim_asm_text(design, evaluation),
+    "report-html": report_html_text,
 }
 #: Targets that are a directory of files (`pimsyn emit --target T -o DIR`, and a
 #: subdirectory of synth's output): target -> (subdirectory, files function).
-DIRECTORY_TARGETS: dict[str, tuple[str, Callable]] = {"pimsim": ("pimsim", pimsim_files)}
+DIRECTORY_TARGETS: dict[str, tuple[str, Callable]] = {"pimsim": ("pimsim", pimsim_files),
+                                                      "report-figures": (FIGURE_DIR, report_figure_files)}
 TARGETS = tuple(EMITTERS)
 #: File name of each target in the output directory of `pimsyn synth`.
 FILE_NAMES = {
@@ -57,11 +63,12 @@ FILE_NAMES = {
     "verilog": "accelerator.v",
     "netlist-json": "netlist.json",
     "pimsim-asm": "pimsim/program.s",
+    "report-html": "report.html",
 }
 #: Targets `pimsyn synth` does not write (on request only, via `pimsyn emit`).
 ON_REQUEST = ("pimsim-asm",)
 #: Files of the directory targets.
-DIRECTORY_FILES = {"pimsim": ("program.json", "arch.json", "network.json")}
+DIRECTORY_FILES = {"pimsim": ("program.json", "arch.json", "network.json"), "report-figures": FIGURE_FILES}
 
 
 def synth_file_names() -> list[str]:
@@ -82,6 +89,8 @@ def emit_directory(module: ModuleOp, target: str, records=None) -> dict[str, str
     """The files of a directory target (file name -> content)."""
     if target not in DIRECTORY_TARGETS:
         raise BackendError(f"unknown directory target '{target}' (expected one of {', '.join(DIRECTORY_TARGETS)})")
+    if records is None and is_compact(module):  # a compact design: backend/compact_outputs.py
+        return {"": compact_emit_text(module, target)}  # raises: no directory target handles one
     design, evaluation = records or read_design(module)
     return DIRECTORY_TARGETS[target][1](design, evaluation)
 
@@ -91,9 +100,14 @@ def unavailable_targets() -> dict[str, str]:
     without a wheel for the platform). `pimsyn synth` skips them and says so."""
     import importlib.util
 
+    from pimsyn.backend.figures_common import matplotlib_missing
+
+    missing = {}
     if importlib.util.find_spec("circt") is None:
-        return {"verilog": "CIRCT's Python bindings are not installed (pip install circt)"}
-    return {}
+        missing["verilog"] = "CIRCT's Python bindings are not installed (pip install circt)"
+    if matplotlib_missing():  # report.html and its figures/*.png
+        missing["report-html"] = missing["report-figures"] = matplotlib_missing()
+    return missing
 
 
 def emit_text(module: ModuleOp, target: str, records=None) -> str:
@@ -101,6 +115,8 @@ def emit_text(module: ModuleOp, target: str, records=None) -> str:
     `records` (from `read_design`) saves reading the module again for several targets."""
     if target not in EMITTERS:
         raise BackendError(f"unknown output target '{target}' (expected one of {', '.join(TARGETS)})")
+    if records is None and is_compact(module):  # a compact design: backend/compact_outputs.py
+        return compact_emit_text(module, target)
     design, evaluation = records or read_design(module)
     return EMITTERS[target](design, evaluation)
 
@@ -137,6 +153,10 @@ def write_outputs(result, outdir, *, hw_config_path=None, accelerator_path=None,
     failures: list[tuple[Path, BaseException]] = []
     skipped = unavailable_targets()
     for target, (subdir, _) in DIRECTORY_TARGETS.items():
+        if target in skipped:
+            for name in DIRECTORY_FILES[target] if on_skip is not None else ():
+                on_skip(f"{subdir}/{name}", skipped[target])
+            continue
         try:
             files = emit_directory(records[0].module, target, records)
             staged.extend((outdir / subdir / name, content) for name, content in files.items())

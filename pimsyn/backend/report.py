@@ -193,13 +193,17 @@ def _search_section(search: dict) -> str:
 
 
 def search_summary(result) -> dict:
-    """What `pim.search` records of a synthesis run (`SynthesisResult`): JSON-ready."""
+    """What `pim.search` records of a synthesis run (`SynthesisResult`): JSON-ready. The
+    convergence curve (report.html's figure) is thinned to a few hundred points."""
+    from pimsyn.backend.figures_convergence import thin_curve
+
     opts = result.options
     return {
         "total_power_w": float(opts.total_power_w), "macro_setting": opts.macro_setting,
         "macro_reuse": bool(opts.macro_reuse), "duplication": opts.duplication, "seed": int(opts.seed),
         "effort": float(opts.effort), "jobs": int(opts.jobs), "evaluations": int(result.evaluations),
         "wall_seconds": float(result.wall_seconds),
+        "convergence": thin_curve(getattr(result, "progress_curve", ()), int(result.evaluations)),
         "combinations": [
             {"index": int(o.index), "rram_ratio": float(o.rram_ratio), "cell_res": int(o.cell_res),
              "xbar_size": int(o.xbar_size), "status": o.status, "reason": o.reason or "",

@@ -211,7 +211,8 @@ def _non_finite(value, path: str = "") -> str:
 @click.option("--network", "-n", "network", type=click.Path(dir_okay=False),
               help="Network JSON (reference spelling); with --onnx_path, where to write the converted network.")
 @click.option("--onnx_path", "--onnx-path", "-onnx", "onnx_path", type=click.Path(dir_okay=False), help="ONNX model (reference spelling).")
-@click.option("--total-power", "--total_power", "-p", "total_power", required=True, help="Power budget in W.")
+@click.option("--total-power", "--total_power", "-p", "total_power",
+              help="Power budget in W (required unless --area-mm2 or --max-crossbars sizes the chip).")
 @click.option("--config", "--cfg", "-cfg", "config", type=click.Path(dir_okay=False), help="Hardware file (default: bundled reference table).")
 @click.option("--macro-setting", "--macro_setting", "-m", "macro_setting", type=MACRO_SETTINGS, default="specified", show_default=True)
 @click.option("--macro-reuse/--no-macro-reuse", "macro_reuse_flag", default=None, help="Inter-layer macro sharing (default on).")
@@ -231,8 +232,15 @@ def _non_finite(value, path: str = "") -> str:
 @click.option("--pimcomp", type=click.Path(dir_okay=False), help="Also write the small PIMCOMP JSON here (reference spelling).")
 @click.option("--reference-quirks", is_flag=True, help=REFERENCE_QUIRKS_HELP)
 @click.option("--quiet", "-q", is_flag=True, help="No progress bar.")
-@click.option("--area-mm2", "area", help="Area limit in mm² as well as the power budget (docs/compact.md; an "
-                                          "area-only chip that cannot hold the weights: pimsyn explore-batch).")
+@click.option("--area-mm2", "area", help="Chip area limit in mm², with or without --total-power; weights that do "
+                                          "not fit give a compact design (docs/compact.md).")
+@click.option("--max-crossbars", help="Chip size limit in crossbars (whole macros of 96), like --area-mm2.")
+@click.option("--batch", default="16", show_default=True, help="Compact design: inputs per batch (weight reloads "
+                                                               "are amortised over the batch).")
+@click.option("--dram", type=click.Choice(["lpddr3", "lpddr4", "lpddr5"]), default="lpddr5", show_default=True,
+              help="Compact design: the off-chip DRAM.")
+@click.option("--dram-trace", type=click.Path(dir_okay=False),
+              help="Compact design: write every DRAM transfer of one batch (time_ns, R/W, address) as CSV here.")
 @click.option("--resume", is_flag=True, help="Continue the interrupted run checkpointed in the output directory "
                                              "(OUTDIR/.checkpoint, docs/scale-out.md).")
 @click.option("--scheduler", help="Run the search on the Dask cluster of this scheduler, e.g. tcp://HOST:8786 "
@@ -242,8 +250,10 @@ def _non_finite(value, path: str = "") -> str:
 @reports_user_errors
 def synth_cmd(model, network, onnx_path, total_power, config, macro_setting, macro_reuse_flag, macro_reuse_text,
               seed, jobs, effort, ratios, xbars, cell_resolutions, dac_resolutions, reference_grid,
-              duplication, output, pimcomp, reference_quirks, quiet, area, resume, scheduler, cluster) -> None:
-    """Synthesize an accelerator for MODEL under a total power budget (paper Algorithm 1)."""
+              duplication, output, pimcomp, reference_quirks, quiet, area, resume, scheduler, cluster,
+              max_crossbars, batch, dram, dram_trace) -> None:
+    """Synthesize an accelerator for MODEL under a total power budget (paper Algorithm 1), an area or a
+    crossbar limit; weights that do not fit on the chip give a compact design (docs/compact.md)."""
     from pimsyn.backend.outputs import check_output_paths, write_outputs
     from pimsyn.dse.driver import synthesize, worker_count
     from pimsyn.dse.result import SynthesisOptions
@@ -265,6 +275,9 @@ def synth_cmd(model, network, onnx_path, total_power, config, macro_setting, mac
     from pimsyn.dse.executors import check_executor_options
 
     check_executor_options(scheduler, cluster)
+    from pimsyn.tools.compact_synth import check_chip_options, compact_synth, note_for, plan_chip_synthesis
+
+    max_crossbars, batch = check_chip_options(total_power, area, max_crossbars, batch, dram_trace)
     space = DesignSpace.reference() if reference_grid else DesignSpace()
     if ratios:
         space = _replace(space, rram_ratios=parse_values(ratios, float, "ratios"))
@@ -298,6 +311,8 @@ def synth_cmd(model, network, onnx_path, total_power, config, macro_setting, mac
         check_output_paths(outdir, pimcomp_path=pimcomp_path)
     hw = load_hardware(config)
     space.check_hardware(hw)
+    plan = plan_chip_synthesis(net, hw, space, total_power=total_power, area=area, max_crossbars=max_crossbars,
+                               dram=dram, pimcomp_path=pimcomp_path)
     tasks = len(space.combinations())
     workers = worker_count(jobs or os.cpu_count() or 1, tasks)
     if jobs is not None and (scheduler or cluster):
@@ -313,6 +328,15 @@ def synth_cmd(model, network, onnx_path, total_power, config, macro_setting, mac
         from pimsyn.frontend.network_json_export import network_to_json
 
         write_text_atomic(convert_to, json.dumps(network_to_json(net), indent=2) + "\n")
+    if plan.compact:  # the weights do not fit on the chip (tools/compact_synth.py)
+        files = compact_synth(net, hw, plan, batch=batch, seed=seed, dram_trace=dram_trace, outdir=outdir,
+                              hw_config_path=config, accelerator_path=accelerator_path, area_mm2=area,
+                              max_crossbars=max_crossbars, echo=click.echo)
+        click.echo(f"outputs in {outdir}/: " + ", ".join(sorted(_relative(p, outdir) for p in files)))
+        return
+    total_power, area = plan.total_power_w, plan.area_mm2
+    if note_for(plan):
+        click.echo(note_for(plan), err=True)
     options = SynthesisOptions(
         total_power_w=total_power, macro_setting=macro_setting, macro_reuse=macro_reuse, seed=seed,
         jobs=workers, effort=effort, space=space, duplication=duplication,
@@ -345,7 +369,7 @@ def _replace(space, **changes):
 # pimsyn emit
 # --------------------------------------------------------------------------------------
 EMIT_TARGETS = ["accelerator-json", "pimcomp", "pimcomp-config", "network-json", "report", "verilog", "netlist-json",
-                "pimsim-asm", "pimsim"]
+                "pimsim-asm", "pimsim", "report-html"]
 
 
 @click.command("emit")

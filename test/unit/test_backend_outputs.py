@@ -44,6 +44,9 @@ def test_emit_text_targets(target):
     if target == "pimsim-asm":
         assert text.startswith("; pimsim-nn program: 64 cores") and "\n.core 0" in text
         return
+    if target == "report-html":  # figures: test_backend_report_html.py
+        assert text.startswith("<!DOCTYPE html>") and "572.307" in text and text.count("<figure") == 4
+        return
     if target == "verilog":
         pytest.importorskip("circt")
         assert text.startswith("// PIMSYN accelerator for alexnet") and "module Accelerator(" in text
