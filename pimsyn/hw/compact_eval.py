@@ -174,42 +174,26 @@ def evaluate_batch(cnet: CostNetwork, hw, chip: CompactChip, batch: int, *, dups
     word = int(hw.data_res) // 8
     cell_bytes = org.xbar_size * org.xbar_size * org.cell_res / 8
     part_of = {layer: k for k, p in enumerate(parts) for layer in p.layers}
-    out_bytes = cnet.channels * cnet.pixels * word  # one input's output map per layer
     time = compute = reload_visible = act_visible = 0.0
     weights_read = act_read = act_written = 0
     resident = len(parts) == 1
     regions = {}
     cycles_ns = [layer_cycles(cnet, dup, bits) * CLOCK_NS for dup in dups]  # t_l per part's duplication
     part_ns = [float(c[list(p.layers)].sum() + (batch - 1) * c[list(p.layers)].max()) for c, p in zip(cycles_ns, parts)]
-    consumers = [[] for _ in range(cnet.num_layers)]
-    for c, provs in enumerate(cnet.providers):
-        for p in provs:
-            consumers[p].append(c)
+    consumers = consumer_lists(cnet)
     for k, (part, dup) in enumerate(zip(parts, dups)):
         t_part = part_ns[k]
         # weights: read once per batch unless the whole network stays resident
         w_bytes = 0 if resident else int(sum(s.crossbars for s in part.slices) * cell_bytes)
         reload = transfer_ns(spec, w_bytes) if w_bytes else 0.0
-        if k > 0 and w_bytes:
-            prev, prev_dup = parts[k - 1], dups[k - 1]
-            first = prev.slices[0]
-            freed = chip.macros - prev.macros(chip.macro_crossbars, prev_dup) + \
-                -(-first.crossbars * prev_dup.get(first.layer, 1) // chip.macro_crossbars)
-            if -(-part.slices[0].crossbars // chip.macro_crossbars) <= freed:  # case 3
-                drain = part_ns[k - 1] - batch * cycles_ns[k - 1][first.layer]
-                reload = max(0.0, reload - max(0.0, drain))
+        if k > 0 and w_bytes and reload_overlaps(chip, parts, dups, k):  # case 3
+            first = parts[k - 1].slices[0]
+            drain = part_ns[k - 1] - batch * cycles_ns[k - 1][first.layer]
+            reload = max(0.0, reload - max(0.0, drain))
         # activations: inputs from earlier parts (or the network input), outputs for later ones
-        reads = writes = 0
-        for layer in part.layers:
-            provs = cnet.providers[layer]
-            if not provs and k == 0:
-                reads += int(cnet.in_len[layer] and cnet.pixels[layer] * cnet.in_len[layer] * word)
-            reads += sum(int(out_bytes[p]) for p in provs if part_of[p] < k)
-            later = any(part_of[c] > k for c in consumers[layer])
-            last = not consumers[layer]
-            if later or last:
-                writes += int(out_bytes[layer])
-        reads, writes = reads * batch, writes * batch
+        loads, stores = part_activations(cnet, parts, k, word, part_of, consumers)
+        reads = sum(nbytes for _, _, nbytes in loads) * batch
+        writes = sum(nbytes for _, nbytes in stores) * batch
         act_time = transfer_ns(spec, reads) + transfer_ns(spec, writes) if reads + writes else 0.0
         act_visible += max(0.0, act_time - t_part)
         if trace is not None:
@@ -232,6 +216,47 @@ def evaluate_batch(cnet: CostNetwork, hw, chip: CompactChip, batch: int, *, dups
         ops_per_inference=int(cnet.ops),
         dram_bytes={"weights_read": weights_read, "activations_read": act_read, "activations_written": act_written},
     )
+
+
+def consumer_lists(cnet: CostNetwork) -> list[list[int]]:
+    """The consumers of every cost layer."""
+    consumers: list[list[int]] = [[] for _ in range(cnet.num_layers)]
+    for c, provs in enumerate(cnet.providers):
+        for p in provs:
+            consumers[p].append(c)
+    return consumers
+
+
+def reload_overlaps(chip: CompactChip, parts: list[Part], dups: list[dict[int, int]], k: int) -> bool:
+    """Case 3: part k's first slice fits in the macros part k-1's first layer frees (with
+    the macros k-1 leaves idle), so its weight reload overlaps part k-1's tail."""
+    if k == 0:
+        return False
+    prev, prev_dup = parts[k - 1], dups[k - 1]
+    first = prev.slices[0]
+    freed = chip.macros - prev.macros(chip.macro_crossbars, prev_dup) + \
+        -(-first.crossbars * prev_dup.get(first.layer, 1) // chip.macro_crossbars)
+    return -(-parts[k].slices[0].crossbars // chip.macro_crossbars) <= freed
+
+
+def part_activations(cnet: CostNetwork, parts: list[Part], k: int, word: int, part_of: dict[int, int] | None = None,
+                     consumers: list[list[int]] | None = None):
+    """The activations part k moves per input: loads (consumer layer, provider layer or -1
+    for the network input, bytes) and stores (layer, bytes) of outputs that later parts or
+    the network output need. A layer sliced over several parts counts in its last part."""
+    part_of = part_of if part_of is not None else {layer: i for i, p in enumerate(parts) for layer in p.layers}
+    consumers = consumers if consumers is not None else consumer_lists(cnet)
+    out_bytes = cnet.channels * cnet.pixels * word
+    loads: list[tuple[int, int, int]] = []
+    stores: list[tuple[int, int]] = []
+    for layer in parts[k].layers:
+        provs = cnet.providers[layer]
+        if not provs and k == 0 and cnet.in_len[layer]:
+            loads.append((layer, -1, int(cnet.pixels[layer] * cnet.in_len[layer] * word)))
+        loads.extend((layer, p, int(out_bytes[p])) for p in provs if part_of[p] < k)
+        if any(part_of[c] > k for c in consumers[layer]) or not consumers[layer]:
+            stores.append((layer, int(out_bytes[layer])))
+    return loads, stores
 
 
 def _record(trace, regions, k, start_ns, w_bytes, reads, writes) -> None:

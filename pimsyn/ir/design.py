@@ -6,6 +6,7 @@ Module attributes (one synthesis task and its outcome):
 * ``pim.budget``        ``#pim.budget<...>``        power budget and its RRAM share
 * ``pim.macro_setting`` ``#pim.macro_setting<...>`` specified | unified
 * ``pim.metrics``       ``{name = 1.0 : f64, ...}``  evaluation results (floats)
+* ``pim.area_limit_mm2`` ``30.0 : f64``              the chip's area limit, when synthesized under one
 
 Layer-op attributes: ``dup``, ``blocks``, ``macros`` (i64 >= 1), ``share_with`` (layer
 name), ``alloc`` (``#pim.alloc<...>``).
@@ -26,11 +27,13 @@ HW_KEY = "pim.hw"
 BUDGET_KEY = "pim.budget"
 MACRO_SETTING_KEY = "pim.macro_setting"
 METRICS_KEY = "pim.metrics"
+AREA_LIMIT_KEY = "pim.area_limit_mm2"
 _MODULE_ATTR_TYPES = {
     HW_KEY: HwAttr,
     BUDGET_KEY: BudgetAttr,
     MACRO_SETTING_KEY: MacroSettingAttr,
     METRICS_KEY: DictionaryAttr,
+    AREA_LIMIT_KEY: FloatAttr,
 }
 
 
@@ -91,6 +94,20 @@ def set_metrics(module: ModuleOp, metrics: Mapping[str, float]) -> None:
     module.attributes[METRICS_KEY] = DictionaryAttr(
         {k: FloatAttr(float(v), Float64Type()) for k, v in metrics.items()}
     )
+
+
+def get_area_limit(module: ModuleOp) -> float | None:
+    attr = module.attributes.get(AREA_LIMIT_KEY)
+    return attr.value.data if isinstance(attr, FloatAttr) else None
+
+
+def set_area_limit(module: ModuleOp, area_mm2: float | None) -> None:
+    """The area limit the design was allocated under (None: no limit); the passes that
+    re-derive the allocation read it, so design.mlir holds the design the DSE found."""
+    if area_mm2 is None:
+        module.attributes.pop(AREA_LIMIT_KEY, None)
+    else:
+        module.attributes[AREA_LIMIT_KEY] = FloatAttr(float(area_mm2), Float64Type())
 
 
 # ---- layer attributes -----------------------------------------------------------------

@@ -112,7 +112,7 @@ def design_from_module(module: ModuleOp, config: str | None = None, pass_name: s
         cell_res=hw_attr.cell_res, dac_res=hw_attr.dac_res, adc_res=hw_attr.adc_res,
         macro_setting=ir_design.get_macro_setting(module) or "specified",
         conv_dup=conv_duplication(module, pass_name), macros=macros, partners=partners,
-        reference_quirks=reference_quirks(module),
+        reference_quirks=reference_quirks(module), area_limit_mm2=ir_design.get_area_limit(module),
     )
 
 

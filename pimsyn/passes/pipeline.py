@@ -45,6 +45,7 @@ def design_to_module(design, hw_config_path: str | None = None, search: Mapping 
     write_duplication(module, design.cost_network, design.state)
     write_partition(module, design.cost_network, design.macros, design.partners, design.macro_setting)
     set_reference_quirks(module, design.reference_quirks)
+    ir_design.set_area_limit(module, design.area_limit_mm2)
     if search:
         from pimsyn.ir.hw_table import to_attribute
 

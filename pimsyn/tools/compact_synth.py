@@ -1,0 +1,76 @@
+"""`pimsyn synth` under an area or crossbar limit (docs/compact.md, "Compact synthesis"):
+the options' checks, the choice between the PIMSYN flow and a compact design
+(`dse/chip_limits.py`), and the compact design's run and files. `tools/commands.py` only
+calls these."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pimsyn.errors import PimsynError
+
+DRAM_CHOICES = ("lpddr3", "lpddr4", "lpddr5")
+DEFAULT_BATCH = 16  # dse/compact_design.DEFAULT_BATCH (kept here for the option's help without importing dse)
+
+
+def check_chip_options(total_power, area, max_crossbars, batch, dram_trace) -> tuple[int | None, int]:
+    """A limit given, --max-crossbars and --batch checked, --dram-trace writable; before any work."""
+    from pimsyn.dse.chip_limits import check_batch_option, check_max_crossbars
+    from pimsyn.files import check_output_file
+
+    if total_power is None and area is None and max_crossbars is None:
+        raise PimsynError("give --total-power, --area-mm2 or --max-crossbars (or several)")
+    if dram_trace:
+        check_output_file(dram_trace, "--dram-trace file")
+    return check_max_crossbars(max_crossbars), check_batch_option(batch)
+
+
+def plan_chip_synthesis(net, hw, space, *, total_power, area, max_crossbars, dram, pimcomp_path=None):
+    """The PIMSYN flow (with the budget and area limit it runs under) or a compact design."""
+    from pimsyn.dse.chip_limits import ChipLimits, plan_synthesis
+
+    plan = plan_synthesis(net, hw, ChipLimits(total_power, area, max_crossbars), space, dram)
+    if plan.compact and pimcomp_path:
+        raise PimsynError(f"--pimcomp: the weights of {net.name} do not fit on the chip; a compact design has no "
+                          "PIMCOMP file")
+    return plan
+
+
+def note_for(plan) -> str | None:
+    """What the user should know about the plan's budget (None: nothing)."""
+    if plan.derived_power:
+        return (f"note: no --total-power: the DSE runs with {plan.total_power_w:.6g} W, the power envelope of the "
+                f"{plan.area_mm2:g} mm² limit (docs/compact.md, 'Compact synthesis')")
+    return None
+
+
+def compact_synth(net, hw, plan, *, batch: int, seed: int, dram_trace: str | None, outdir, hw_config_path=None,
+                  accelerator_path=None, area_mm2=None, max_crossbars=None, echo=print) -> list[Path]:
+    """Synthesize and write the compact design (design.mlir first, every other file lowered
+    from it, all written at once); echo the summary."""
+    from pimsyn.backend.compact_outputs import compact_output_files
+    from pimsyn.dse.compact_design import build_compact_design
+    from pimsyn.dse.compact_ir import compact_design_to_module_text
+    from pimsyn.files import check_output_dir, write_files_atomic
+    from pimsyn.hw.dram import DramTrace, dram_spec
+
+    outdir = check_output_dir(outdir)
+    chip = plan.chip
+    trace = DramTrace(dram_spec(chip.dram)) if dram_trace else None
+    design = build_compact_design(net, hw, chip, batch, seed=seed, area_limit_mm2=area_mm2,
+                                  max_crossbars=max_crossbars, total_power_w=plan.total_power_w, trace=trace)
+    text = compact_design_to_module_text(net, hw, design, str(hw_config_path) if hw_config_path else None)
+    files = compact_output_files(text, outdir)
+    if accelerator_path is not None:
+        files = [(Path(accelerator_path) if path.name == "accelerator.json" else path, content)
+                 for path, content in files]
+    if trace is not None:
+        files.append((Path(dram_trace), trace.csv_text()))
+    written = write_files_atomic(files)
+    m = design.metrics
+    echo(f"compact design: {net.name} does not fit on {chip.macros} {chip.organisation.name} macros "
+         f"({chip.macros * chip.macro_crossbars} crossbars, {design.chip.area_mm2:.4g} mm²): {len(design.parts)} parts, "
+         f"batch {batch}: {m['throughput_inferences_per_s']:.4g} inferences/s, {m['tops_per_w']:.4g} TOPS/W, "
+         f"DRAM {100 * m['dram_energy_share']:.1f} % of the energy, {m['reloads_per_inference']:.4g} weight reloads "
+         f"per inference; duplication per part: {', '.join(p.duplication.upper() for p in design.parts)}")
+    return written
