@@ -5,8 +5,9 @@ metrics), pimcomp (the reference's small PIMCOMP file), pimcomp-config (a comple
 PIMCOMP-NN config.json), network-json (the network in PIMCOMP's wrapped form), report
 (Markdown), report-html (the report with figures, self-contained; synth also writes the
 figures as figures/*.png, directory target report-figures), verilog (structural Verilog
-through CIRCT) and netlist-json (the same netlist as JSON). `pimsyn synth` writes design.mlir first, parses it back and emits every other
-file from that module, so `pimsyn emit design.mlir --target T` writes the same bytes.
+through CIRCT) and netlist-json (the same netlist as JSON). `pimsyn synth` writes
+design.mlir first, parses it back and emits every other file from that module, so
+`pimsyn emit design.mlir --target T` writes the same bytes.
 
 Unlike the reference, the PIMCOMP file is written in both macro modes (specified mode
 takes the largest per-layer macro size, see `pimsyn.backend.pimcomp`).
