@@ -300,6 +300,9 @@ class CompactOp(_RegionFieldOp):
     body = region_def("single_block")
     traits = traits_def(NoTerminator())
 
+    def _label(self) -> str:
+        return f'"{self.value("organisation")}"'
+
     def parts(self) -> list[PartOp]:
         return [op for op in self.body.block.ops if isinstance(op, PartOp)]
 
