@@ -13,6 +13,8 @@ from pimsyn.backend.figures_common import layer_style, new_figure, place_axes
 
 #: mesh sides up to which each macro is labelled with its id
 _LABEL_SIDE = 12
+#: white margin around each macro square (mesh positions are 1 x 1)
+_GAP = 0.025
 
 
 def macro_owners(design) -> tuple[int, int, dict[int, tuple[tuple[int, int], str, str | None]]]:
@@ -57,7 +59,7 @@ def floorplan_figure(design, evaluation):
     mesh_h = rows * cell
     fit = max(4, int((max(mesh_h, 3.0) - 0.3) / 0.25))  # legend entries per column
     columns = -(-len(order) // fit) or 1
-    left, bottom, top, legend_w = 0.75, 0.95, 0.45, 0.25 + 1.15 * columns
+    left, bottom, top, legend_w = 0.75, 0.95, 0.45, 0.35 + 1.15 * columns
     width = left + max(cols * cell, 3.0) + legend_w
     height = bottom + max(mesh_h, 3.0) + top
     fig = new_figure(width, height)
@@ -66,16 +68,17 @@ def floorplan_figure(design, evaluation):
     occupied = set()
     for macro, ((row, col), owner, other) in sorted(owners.items()):
         occupied.add((row, col))
+        lo, hi = _GAP, 1 - _GAP  # a white gap between neighbours
         if other is None:
-            plain.append([(col, row), (col + 1, row), (col + 1, row + 1), (col, row + 1)])
+            plain.append([(col + lo, row + lo), (col + hi, row + lo), (col + hi, row + hi), (col + lo, row + hi)])
             plain_colours.append(style.colours.get(owner, "#cccccc"))
         else:  # split along the diagonal: owner top-left, partner bottom-right; thick outline
-            split_a.append([(col, row), (col + 1, row), (col, row + 1)])
-            split_b.append([(col + 1, row), (col + 1, row + 1), (col, row + 1)])
+            split_a.append([(col + lo, row + lo), (col + hi, row + lo), (col + lo, row + hi)])
+            split_b.append([(col + hi, row + lo), (col + hi, row + hi), (col + lo, row + hi)])
             a_colours.append(style.colours.get(owner, "#cccccc"))
             b_colours.append(style.colours.get(other, "#444444"))
-            outlines.append(Rectangle((col + 0.05, row + 0.05), 0.9, 0.9))
-    ax.add_collection(PolyCollection(plain, facecolors=plain_colours, edgecolors="white", linewidths=1.0))
+            outlines.append(Rectangle((col + 0.07, row + 0.07), 0.86, 0.86))
+    ax.add_collection(PolyCollection(plain, facecolors=plain_colours, linewidths=0))
     ax.add_collection(PolyCollection(split_a, facecolors=a_colours, edgecolors=a_colours, linewidths=0.3))
     ax.add_collection(PolyCollection(split_b, facecolors=b_colours, edgecolors=b_colours, linewidths=0.3))
     ax.add_collection(PatchCollection(outlines, facecolors="none", edgecolors="black", linewidths=2.4))
@@ -108,7 +111,7 @@ def floorplan_figure(design, evaluation):
         spine.set_visible(False)
     handles = [Patch(facecolor=style.colours[name], edgecolor="white", label=style.labels[name]) for name in order]
     fig.legend(handles=handles, loc="upper left", bbox_to_anchor=((left + cols * cell + 0.2) / width, 1 - top / height),
-               frameon=False, ncols=columns, title="layer (crossbars)", handlelength=1.4, columnspacing=1.0)
+               frameon=False, ncols=columns, title="layer", handlelength=1.4, columnspacing=1.0)
     marks = []
     if outlines:
         marks.append(Patch(facecolor="white", edgecolor="black", linewidth=2.0,

@@ -45,9 +45,10 @@ def _specs() -> tuple[FigureSpec, ...]:
 
     return (
         FigureSpec("floorplan", FIGURE_FILES[0], "Macro floorplan",
-                   "Each square is a macro at its place on the mesh (row 0 at the top, labelled with its id on "
-                   "small meshes), coloured by the layer whose crossbars it holds; a hatched square with a thick "
-                   "outline is shared by two layers, the hatch in the partner layer's colour.", floorplan_figure),
+                   "Each square is a macro at its place on the mesh (row 0 at the top), coloured and, on meshes "
+                   "up to 12 x 12, labelled by the layer whose crossbars it holds; a square with a thick outline "
+                   "split along its diagonal into two colours is shared by two layers (top-left: the one with "
+                   "more crossbars on it).", floorplan_figure),
         FigureSpec("energy", FIGURE_FILES[1], "Power and energy per component",
                    "Left, each slice is a component's share of the average power (its energy per inference divided "
                    "by the latency, small shares merged into 'other'); right, each bar is the component's energy per "
@@ -134,6 +135,17 @@ def report_html_text(design, evaluation) -> str:
     point = sections.get("Design point", [])
     if point and point[0].strip():
         parts.append(f'<p class="point">{_inline(point[0])}</p>')
+    if evaluation.feasible:
+        e = evaluation
+        cards = (("effective power efficiency", f"{e.power_efficiency_gops_per_w:.1f}", "GOPS/W"),
+                 ("throughput", f"{e.throughput_inferences_per_s:,.0f}", "inferences/s"),
+                 ("latency", f"{e.latency_ns / 1e3:.1f}", "µs per inference"),
+                 ("energy", f"{e.energy_per_inference_nj / 1e3:,.0f}", "µJ per inference"),
+                 ("average power", f"{e.average_power_w:.2f}", f"W of a {design.total_power_w:g} W budget"),
+                 ("chip", f"{e.total_macros}", f"macros on a {e.mesh_rows} x {e.mesh_cols} mesh"))
+        parts.append('<div class="cards">' + "".join(
+            f'<div><span class="what">{_esc(what)}</span><span class="big">{_esc(value)}</span>'
+            f'<span class="unit">{_esc(unit)}</span></div>' for what, value, unit in cards) + "</div>")
     parts.append('<div class="summary">')
     for name, heading in (("Metrics", "Key metrics"), ("Design point", "Design point"), ("Result", "Result")):
         if name in sections:
@@ -173,8 +185,12 @@ _CSS = (
     "main{max-width:1240px;margin:0 auto;padding:24px 28px 40px;background:#fff}"
     "h1{font-size:28px;margin:0 0 4px}h2{font-size:20px;margin:28px 0 10px;border-bottom:1px solid #ddd;"
     "padding-bottom:4px}p.point{color:#444;margin:0 0 12px}"
+    ".cards{display:grid;grid-template-columns:repeat(6,minmax(0,1fr));gap:10px;margin:14px 0 6px}"
+    ".cards div{background:#f0f4fa;border:1px solid #d5deea;border-radius:6px;padding:8px 10px}"
+    ".cards span{display:block}.cards .what{font-size:12.5px;color:#4a5563}"
+    ".cards .big{font-size:22px;font-weight:600;margin:2px 0}.cards .unit{font-size:12.5px;color:#4a5563}"
     ".summary{display:grid;grid-template-columns:minmax(0,1.25fr) minmax(0,1fr);gap:28px}"
-    ".summary h2{margin-top:12px}"
+    ".summary h2{margin-top:12px}.summary td:first-child{white-space:nowrap}"
     "table{border-collapse:collapse;font-size:13.5px;margin:6px 0}th,td{border:1px solid #d9dce1;"
     "padding:3px 8px;text-align:left;vertical-align:top}th{background:#eef0f3}td.num{text-align:right;"
     "font-variant-numeric:tabular-nums}tr:nth-child(even) td{background:#fafbfc}"
@@ -182,7 +198,7 @@ _CSS = (
     "figcaption{font-size:14px;color:#333;margin-top:6px;max-width:1000px}span.file{color:#777}"
     "ol.toc{columns:2;margin:4px 0}details summary{cursor:pointer;color:#333}"
     "footer{margin-top:32px;color:#666;font-size:13px}code{font-size:13px}"
-    "@media (max-width:900px){.summary{grid-template-columns:1fr}}"
+    "@media (max-width:900px){.summary{grid-template-columns:1fr}.cards{grid-template-columns:repeat(3,1fr)}}"
 )
 
 
