@@ -28,10 +28,14 @@ BOTH_REUSE = {"on": (True,), "off": (False,), "both": (True, False)}
 @click.option("--xbars", help="Crossbar sizes, e.g. '128,256,512'.")
 @click.option("--cell-resolutions", help="ReRAM cell resolutions, e.g. '1,2,4'.")
 @click.option("--dac-resolutions", help="DAC resolutions, e.g. '1,2,4'.")
+@click.option("--resume", is_flag=True, help="Continue the interrupted sweep in the output directory "
+                                             "(finished runs are kept, unfinished ones resume their search).")
+@click.option("--scheduler", help="Run the sweep's runs on the Dask cluster of this scheduler (tcp://HOST:8786).")
+@click.option("--cluster", help="Run the sweep's runs on a Dask LocalCluster: 'local' or 'local:N' workers.")
 @click.option("--quiet", "-q", is_flag=True, help="No progress output.")
 @reports_user_errors
 def sweep_cmd(models, total_power, macro_setting, macro_reuse, output, config, seed, effort, jobs, ratios, xbars,
-              cell_resolutions, dac_resolutions, quiet) -> None:
+              cell_resolutions, dac_resolutions, resume, scheduler, cluster, quiet) -> None:
     """Synthesize every MODEL at every budget (and macro setting / sharing choice); write one
     table with every metric per run and the Pareto front of throughput against efficiency."""
     import os
@@ -61,6 +65,9 @@ def sweep_cmd(models, total_power, macro_setting, macro_reuse, output, config, s
             space = replace(space, **{field: parse_values(text, kind, option)})
     space.validate()
     check_output_dir(output)
+    from pimsyn.dse.executors import check_executor_options
+
+    check_executor_options(scheduler, cluster)
     for model in models:  # every input is checked before the first run starts
         load_model(model)
     space.check_hardware(load_hardware(config))
@@ -68,7 +75,7 @@ def sweep_cmd(models, total_power, macro_setting, macro_reuse, output, config, s
                              space=space)
     note = (lambda text: None) if quiet else (lambda text: click.echo(text, err=True))
     result = run_sweep(models, powers, output, BOTH_SETTINGS[macro_setting], BOTH_REUSE[macro_reuse], settings,
-                       progress=not quiet, on_note=note)
+                       progress=not quiet, on_note=note, resume=resume, scheduler=scheduler, cluster=cluster)
     for row in result.rows:
         if row["status"] == "ok":
             mark = " *" if row["pareto"] else ""
