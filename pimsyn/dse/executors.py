@@ -33,8 +33,10 @@ local workers are ended, a LocalCluster it started is closed, so no process outl
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
+import signal
 import threading
 import uuid
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -229,9 +231,10 @@ class DaskExecutor(Executor):
                 import logging
 
                 workers = local_workers or os.cpu_count() or 1
-                self._cluster = distributed.LocalCluster(
-                    n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=None,
-                    silence_logs=logging.ERROR)
+                with _sigint_blocked():
+                    self._cluster = distributed.LocalCluster(
+                        n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=":0",
+                        silence_logs=logging.ERROR)
                 self._client = distributed.Client(self._cluster)
                 self.description = f"Dask LocalCluster ({workers} worker processes)"
             self.workers = max(1, sum(w.get("nthreads", 1) for w in
@@ -300,6 +303,23 @@ class DaskExecutor(Executor):
                 closable.close()
             except Exception:  # closing after a lost connection: nothing left to end here
                 pass
+
+
+@contextlib.contextmanager
+def _sigint_blocked():
+    """SIGINT blocked in this thread while the block runs: the threads it starts (Dask's
+    event loop) and the worker processes they spawn inherit the blocked SIGINT, so a
+    Ctrl-C at the terminal (sent to the whole process group) reaches only the driver,
+    which ends the cluster; a Ctrl-C during the start is delivered when it ends. SIGTERM
+    stays deliverable (the nanny ends its worker with it)."""
+    if not hasattr(signal, "pthread_sigmask") or threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    previous = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+    try:
+        yield
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, previous)
 
 
 def _lost_task_errors(distributed) -> tuple[type[BaseException], ...]:
