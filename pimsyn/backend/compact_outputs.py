@@ -9,10 +9,13 @@ alone (docs/compact.md, "Output files").
     network.json       the network (PIMCOMP's wrapped form), as for every design
     netlist.json       the one physical chip (backend/compact_netlist.py)
     accelerator.v      the same chip as structural Verilog
+    pimsim/part<k>/    pimsim-nn's program.json, arch.json, network.json of part k over the
+                       batch (backend/compact_pimsim.py)
 
-`pimsyn emit design.mlir --target T` writes the same bytes. The PIMCOMP files and the
-pimsim-nn program describe one resident mapping with its schedule, which a compact design
-does not have: those targets fail with one line (`BackendError`, exit 2).
+`pimsyn emit design.mlir --target T` writes the same bytes. The PIMCOMP files, the pimsim
+listing (pimsim-asm) and report.html describe one resident mapping with its dataflow
+schedule, which a compact design does not have: those targets fail with one line
+(`BackendError`, exit 2).
 """
 
 from __future__ import annotations
@@ -34,7 +37,9 @@ COMPACT_FILE_NAMES = {
     "netlist-json": "netlist.json",
     "verilog": "accelerator.v",
 }
-_UNSUPPORTED = ("pimcomp", "pimcomp-config", "pimsim", "pimsim-asm", "report-html", "report-figures")
+#: directory target -> subdirectory of synth's output
+COMPACT_DIRECTORIES = {"pimsim": "pimsim"}
+_UNSUPPORTED = ("pimcomp", "pimcomp-config", "pimsim-asm", "report-html", "report-figures")
 
 
 def compact_accelerator_json(view) -> dict:
@@ -58,11 +63,27 @@ def compact_accelerator_json(view) -> dict:
             "batch_table": [asdict(row) for row in d.batch_table], "metrics": dict(d.metrics)}
 
 
+def _refuse(target: str) -> None:
+    raise BackendError(f"--target {target}: a compact design (pim.compact) runs part by part with weight "
+                       f"reloads, which {target} cannot describe; targets for it: "
+                       f"{', '.join([*COMPACT_FILE_NAMES, *COMPACT_DIRECTORIES])}")
+
+
+def compact_emit_directory(module, target: str, view=None) -> dict[str, str | bytes]:
+    """The files of a directory target (name relative to the directory -> content)."""
+    if target not in COMPACT_DIRECTORIES:
+        _refuse(target)
+    from pimsyn.backend.compact_pimsim import compact_pimsim_files
+
+    return compact_pimsim_files(view or read_compact(module))
+
+
 def compact_emit_text(module, target: str, view=None) -> str:
     """The text of one output file of the compact design in `module`."""
+    if target in COMPACT_DIRECTORIES:
+        raise BackendError(f"--target {target} writes a directory of files (pimsyn emit ... -o DIR)")
     if target in _UNSUPPORTED:
-        raise BackendError(f"--target {target}: a compact design (pim.compact) runs part by part with weight "
-                           f"reloads, which {target} cannot describe; targets for it: {', '.join(COMPACT_FILE_NAMES)}")
+        _refuse(target)
     if target not in COMPACT_FILE_NAMES:
         raise BackendError(f"unknown output target '{target}' (a compact design has: {', '.join(COMPACT_FILE_NAMES)})")
     view = view or read_compact(module)
@@ -79,8 +100,6 @@ def compact_emit_text(module, target: str, view=None) -> str:
     return compact_verilog_text(view)
 
 
-def compact_file_names() -> list[str]:
-    return ["design.mlir", *COMPACT_FILE_NAMES.values()]
 
 
 def compact_output_files(mlir_text: str, outdir, mlir_name: str = "design.mlir") -> list[tuple[Path, str]]:
@@ -93,4 +112,7 @@ def compact_output_files(mlir_text: str, outdir, mlir_name: str = "design.mlir")
     view = read_compact(module)
     files = [(outdir / mlir_name, mlir_text)]
     files += [(outdir / name, compact_emit_text(module, target, view)) for target, name in COMPACT_FILE_NAMES.items()]
+    for target, subdir in COMPACT_DIRECTORIES.items():
+        files += [(outdir / subdir / name, content)
+                  for name, content in compact_emit_directory(module, target, view).items()]
     return files

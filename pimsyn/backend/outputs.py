@@ -22,7 +22,7 @@ from pathlib import Path
 from xdsl.dialects.builtin import ModuleOp
 
 from pimsyn.backend.accelerator_json import accelerator_json_text
-from pimsyn.backend.compact_outputs import compact_emit_text
+from pimsyn.backend.compact_outputs import compact_emit_directory, compact_emit_text
 from pimsyn.backend.compact_view import is_compact
 from pimsyn.backend.design_view import read_design
 from pimsyn.backend.errors import BackendError
@@ -91,7 +91,7 @@ def emit_directory(module: ModuleOp, target: str, records=None) -> dict[str, str
     if target not in DIRECTORY_TARGETS:
         raise BackendError(f"unknown directory target '{target}' (expected one of {', '.join(DIRECTORY_TARGETS)})")
     if records is None and is_compact(module):  # a compact design: backend/compact_outputs.py
-        return {"": compact_emit_text(module, target)}  # raises: no directory target handles one
+        return compact_emit_directory(module, target)
     design, evaluation = records or read_design(module)
     return DIRECTORY_TARGETS[target][1](design, evaluation)
 

@@ -193,7 +193,33 @@ def test_max_crossbars_gives_the_chip_of_the_same_macros(net_file, compact, tmp_
     assert (by_xbars.parts, by_xbars.batch_table) == (by_area.parts, by_area.batch_table)  # 300 // 96 = 3 macros
 
 
-@pytest.mark.parametrize("target", ["pimsim", "pimcomp", "pimcomp-config", "pimsim-asm"])
+def test_a_pimsim_program_per_part(compact, tmp_path):
+    from pimsyn.backend.pimsim_check import check_program, replay_transfers
+    from pimsyn.ir.compact_records import compact_design_of
+
+    out, _ = compact
+    design = compact_design_of(module_of(out / "design" / "design.mlir"))
+    result = invoke(["emit", out / "design" / "design.mlir", "--target", "pimsim", "-o", tmp_path])
+    assert result.exit_code == 0, result.output
+    for part in design.parts:
+        folder = out / "design" / "pimsim" / f"part{part.index}"
+        for name in ("program.json", "arch.json", "network.json"):
+            assert (tmp_path / f"part{part.index}" / name).read_bytes() == (folder / name).read_bytes()
+        program = json.loads((folder / "program.json").read_text())
+        assert check_program(program) == [] and replay_transfers(program) == []
+        assert program["config"]["core_cnt"] == 3
+        groups = program["config"]["array_group_map"]
+        assert sum(x for g in groups.values() for x in g) == sum(s.crossbars * s.dup for s in part.slices)
+        # the reload: one copy of the part's weights, split over the slices' cores
+        reload = sum(next(i["size"] for i in program[core] if i["op"] == "ld") for core in groups)
+        assert part.weight_bytes <= reload < part.weight_bytes + len(groups)
+    conv1 = design.parts[0].slices[0]  # core 0: one mvmul per block (ceil(16 x 16 / copies)) per input
+    program = json.loads((out / "design" / "pimsim" / "part0" / "program.json").read_text())
+    mvmuls = sum(1 for i in program["core0"] if i["op"] == "mvmul")
+    assert (conv1.layer, mvmuls) == ("conv1", 8 * -(-256 // conv1.dup))
+
+
+@pytest.mark.parametrize("target", ["pimcomp", "pimcomp-config", "pimsim-asm"])
 def test_targets_without_a_compact_form_are_one_line(compact, target, tmp_path):
     out, _ = compact
     result = invoke(["emit", out / "design" / "design.mlir", "--target", target, "-o", tmp_path / "x"])
