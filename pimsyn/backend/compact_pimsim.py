@@ -34,7 +34,7 @@ from __future__ import annotations
 import json
 import math
 
-from pimsyn.backend.pimsim import GLOBAL_MEMORY_ID, SIM_TIME_FACTOR, UNIT_NS, program_bytes
+from pimsyn.backend.pimsim import GLOBAL_MEMORY_ID, GZIP_ABOVE_BYTES, SIM_TIME_FACTOR, UNIT_NS
 
 _OFFSET = {"offset_select": 0, "offset_value": 0}
 _FIRST_SLOT_REG = 2
@@ -174,10 +174,20 @@ class _PartProgram:
             layer = self.at[name]
             pixels = int(cnet.pixels[layer])
             blocks[name] = _ceil(pixels, self.copies.get(name, 1)) if cnet.is_weight[layer] else pixels
-        for _ in range(chip.batch):
+        # A layer's block emits the same instructions every time: emit its first block, then
+        # append that block's instructions (shared dicts, no register set-up) for the rest.
+        plans: dict[str, dict[int, list[dict]]] = {}
+        for first_input in [True] + [False] * (chip.batch - 1):
             for name in part.layers:
-                for _ in range(blocks[name]):
+                repeat = blocks[name]
+                if first_input:
+                    before = [len(code) for code in self.code]
                     self.layer_block(name, consumers[name], blocks[name])
+                    plans[name] = {core: [i for i in code[start:] if i["op"] != "sldi"]
+                                   for core, (code, start) in enumerate(zip(self.code, before)) if len(code) > start}
+                    repeat -= 1
+                for core, insts in plans[name].items():
+                    self.code[core].extend(insts * repeat)
         for code in self.code:
             if code[-1]["op"] in ("setbw", "sldi"):
                 code.append({"op": "vmv", "rd": 2, "rs1": 2, "len": 1, "offset": dict(_OFFSET)})
@@ -251,6 +261,32 @@ def compact_pimsim_programs(view) -> list[dict]:
     cnet = cost_network(network, hw, chip.xbar_size, chip.cell_res)
     reload = len(view.design.parts) > 1
     return [_PartProgram(view, part, cnet, hw).run(network, reload) for part in view.design.parts]
+
+
+def program_text(program: dict) -> str:
+    """The text `pimsim_asm.program_json_text` writes (compact JSON, key order kept), made
+    once per distinct instruction object: a part's blocks repeat the same instruction dicts
+    (millions of references for a large network)."""
+    texts: dict[int, str] = {}
+
+    def text(inst: dict) -> str:
+        found = texts.get(id(inst))
+        if found is None:
+            found = texts[id(inst)] = json.dumps(inst, separators=(",", ":"), allow_nan=False)
+        return found
+
+    items = [f"{json.dumps(key)}:" + (json.dumps(value, separators=(",", ":"), allow_nan=False) if key == "config"
+                                      else "[" + ",".join(map(text, value)) + "]")
+             for key, value in program.items()]
+    return "{" + ",".join(items) + "}\n"
+
+
+def program_bytes(program: dict) -> bytes:
+    """program.json's content: gzip-compressed (same file name) above 8 MB, as backend/pimsim.py."""
+    import gzip
+
+    data = program_text(program).encode()
+    return gzip.compress(data, compresslevel=6, mtime=0) if len(data) > GZIP_ABOVE_BYTES else data
 
 
 def compact_pimsim_files(view) -> dict[str, bytes | str]:

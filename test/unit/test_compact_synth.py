@@ -194,6 +194,7 @@ def test_max_crossbars_gives_the_chip_of_the_same_macros(net_file, compact, tmp_
 
 
 def test_a_pimsim_program_per_part(compact, tmp_path):
+    from pimsyn.backend.pimsim_asm import program_json_text
     from pimsyn.backend.pimsim_check import check_program, replay_transfers
     from pimsyn.ir.compact_records import compact_design_of
 
@@ -207,6 +208,7 @@ def test_a_pimsim_program_per_part(compact, tmp_path):
             assert (tmp_path / f"part{part.index}" / name).read_bytes() == (folder / name).read_bytes()
         program = json.loads((folder / "program.json").read_text())
         assert check_program(program) == [] and replay_transfers(program) == []
+        assert (folder / "program.json").read_text() == program_json_text(program)  # the one serialisation
         assert program["config"]["core_cnt"] == 3
         groups = program["config"]["array_group_map"]
         assert sum(x for g in groups.values() for x in g) == sum(s.crossbars * s.dup for s in part.slices)
