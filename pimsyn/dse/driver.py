@@ -18,8 +18,10 @@ allocation and evaluation (Eq. 5-6, spec 5). Three phases (`budget.py` sizes the
 Every task has an evaluation budget and every evaluation a time limit far above its peers'
 (`tasks.EvaluationGuard`), so no task runs unbounded. Determinism: every task draws from
 its own `SeedSequence([seed, phase, ...])` and results are combined in submission order,
-so `--jobs` never changes the outcome. Ties go to the earliest arm in the reference's loop
-order.
+so neither `--jobs` nor the executor (`executors.py`: this process, worker processes,
+Dask) changes the outcome. Ties go to the earliest arm in the reference's loop order.
+Every finished task is checkpointed (`checkpoint.py`); `--resume` takes the finished ones
+from the checkpoint and runs the rest (docs/scale-out.md).
 """
 
 from __future__ import annotations
