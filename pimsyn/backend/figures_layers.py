@@ -47,7 +47,10 @@ def layers_figure(design, evaluation):
         values = [row[col] for row in rows]
         ax.bar(x, values, color=colours, edgecolor="black", linewidth=0.4)
         if log and max(values, default=0) > 20:
+            from matplotlib.ticker import FuncFormatter
+
             ax.set_yscale("log")
+            ax.yaxis.set_major_formatter(FuncFormatter(lambda value, _: f"{value:g}"))
         top = max(values, default=0.0)
         if col == 4:
             ax.set_ylim(0, max(100.0, top * 1.15))

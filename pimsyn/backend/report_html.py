@@ -167,13 +167,9 @@ def report_html_text(design, evaluation) -> str:
     for name, body in sections.items():
         if name in ("Design point", "Metrics", "Result", ""):
             continue
-        table_labels = labels if name == "Layers" else None
-        content = _markdown_html(body, table_labels)
-        if name == "Design-space exploration":
-            parts.append(f"<section><h2>{_esc(name)}</h2><details><summary>every combination of the outer "
-                         f"loop</summary>{content}</details></section>")
-        else:
-            parts.append(f"<section><h2>{_esc(name)}</h2>{content}</section>")
+        fold = "every combination of the outer loop" if name == "Design-space exploration" else None
+        content = _markdown_html(body, labels if name == "Layers" else None, fold)
+        parts.append(f"<section><h2>{_esc(name)}</h2>{content}</section>")
     parts += ["<footer>Written by pimsyn from design.mlir (<code>pimsyn emit design.mlir --target report-html"
               "</code>); the same report as text: report.md.</footer>", "</main>", "</body>", "</html>"]
     return "\n".join(parts) + "\n"
@@ -233,10 +229,11 @@ def _cells(line: str) -> list[str]:
     return [cell.strip() for cell in line.strip().strip("|").split("|")]
 
 
-def _markdown_html(lines: list[str], labels: dict[str, str] | None = None) -> str:
+def _markdown_html(lines: list[str], labels: dict[str, str] | None = None, fold: str | None = None) -> str:
     """report.md's block syntax as HTML: pipe tables (right-aligned columns as in the
     Markdown), `- ` lists and paragraphs. `labels` adds the figures' short label of each
-    layer to a table whose first column is the layer name."""
+    layer to a table whose first column is the layer name; `fold` folds the tables under
+    that summary (`<details>`)."""
     out: list[str] = []
     i = 0
     while i < len(lines):
@@ -246,7 +243,10 @@ def _markdown_html(lines: list[str], labels: dict[str, str] | None = None) -> st
             while i < len(lines) and lines[i].startswith("|"):
                 block.append(lines[i])
                 i += 1
-            out.append(_table_html(block, labels))
+            table = _table_html(block, labels)
+            if fold:
+                table = f"<details><summary>{_esc(fold)} ({len(block) - 2} rows)</summary>{table}</details>"
+            out.append(table)
         elif line.startswith("- "):
             items = []
             while i < len(lines) and lines[i].startswith("- "):
