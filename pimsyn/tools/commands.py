@@ -335,8 +335,8 @@ def synth_cmd(model, network, onnx_path, total_power, config, macro_setting, mac
         click.echo(f"outputs in {outdir}/: " + ", ".join(sorted(_relative(p, outdir) for p in files)))
         return
     total_power, area = plan.total_power_w, plan.area_mm2
-    if note_for(plan):
-        click.echo(note_for(plan), err=True)
+    for note in note_for(plan, dram_trace):
+        click.echo(note, err=True)
     options = SynthesisOptions(
         total_power_w=total_power, macro_setting=macro_setting, macro_reuse=macro_reuse, seed=seed,
         jobs=workers, effort=effort, space=space, duplication=duplication,

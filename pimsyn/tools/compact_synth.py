@@ -9,9 +9,6 @@ from pathlib import Path
 
 from pimsyn.errors import PimsynError
 
-DRAM_CHOICES = ("lpddr3", "lpddr4", "lpddr5")
-DEFAULT_BATCH = 16  # dse/compact_design.DEFAULT_BATCH (kept here for the option's help without importing dse)
-
 
 def check_chip_options(total_power, area, max_crossbars, batch, dram_trace) -> tuple[int | None, int]:
     """A limit given, --max-crossbars and --batch checked, --dram-trace writable; before any work."""
@@ -36,12 +33,16 @@ def plan_chip_synthesis(net, hw, space, *, total_power, area, max_crossbars, dra
     return plan
 
 
-def note_for(plan) -> str | None:
-    """What the user should know about the plan's budget (None: nothing)."""
+def note_for(plan, dram_trace=None) -> list[str]:
+    """What the user should know about a PIMSYN-flow plan (the weights fit)."""
+    notes = []
     if plan.derived_power:
-        return (f"note: no --total-power: the DSE runs with {plan.total_power_w:.6g} W, the power envelope of the "
-                f"{plan.area_mm2:g} mm² limit (docs/compact.md, 'Compact synthesis')")
-    return None
+        notes.append(f"note: no --total-power: the DSE runs with {plan.total_power_w:.6g} W, the power envelope of "
+                     f"the {plan.area_mm2:g} mm² limit (docs/compact.md, 'Compact synthesis')")
+    if dram_trace:
+        notes.append(f"note: {dram_trace} not written: the weights fit on the chip, so there is no DRAM traffic "
+                     "(--batch and --dram apply to compact designs only)")
+    return notes
 
 
 def compact_synth(net, hw, plan, *, batch: int, seed: int, dram_trace: str | None, outdir, hw_config_path=None,
