@@ -15,6 +15,8 @@ import json
 #: the clock and reset every module takes
 _PORTS = [{"name": "clk", "direction": "in", "width": 1}, {"name": "rst", "direction": "in", "width": 1}]
 _WIRES = {"clk": "clk", "rst": "rst"}
+#: instance names that are not "<kind>s"
+_INSTANCE = {"edram": "spm", "router": "noc_router"}
 
 
 def _tile_banks(chip) -> list[tuple[str, dict[str, int]]]:
@@ -44,7 +46,7 @@ def compact_netlist(view) -> dict:
                     "outputs": {}})
     modules.append({
         "name": "pim_tile", "ports": _PORTS, "parameters": {"organisation": chip.organisation},
-        "instances": [{"name": name.replace("_bank", "s"), "module": name, "parameters": params,
+        "instances": [{"name": _INSTANCE.get(name, name.replace("_bank", "s")), "module": name, "parameters": params,
                        "connections": dict(_WIRES)} for name, params in banks],
         "outputs": {},
     })

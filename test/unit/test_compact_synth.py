@@ -289,3 +289,15 @@ def test_a_network_that_fits_runs_the_pimsyn_flow_within_the_area():
     both = plan_synthesis(net, hw, ChipLimits(total_power_w=5.0, area_mm2=30.0), space)
     assert (both.compact, both.total_power_w, both.area_mm2, both.derived_power) == (False, 5.0, 30.0, False)
     assert replace(both, total_power_w=None).total_power_w is None
+
+
+def test_the_compact_design_is_deterministic_for_a_seed():
+    from pimsyn.dse.compact_design import build_compact_design
+    from pimsyn.dse.compact_ir import compact_design_to_module_text
+    from pimsyn.hw import load_hardware
+    from pimsyn.hw.compact_eval import chip_for_area
+
+    net, hw = tiny_network(), load_hardware()
+    chip = chip_for_area(hw, 0.8, dram="lpddr3")
+    texts = {compact_design_to_module_text(net, hw, build_compact_design(net, hw, chip, 4, seed=7)) for _ in range(2)}
+    assert len(texts) == 1 and net == tiny_network()
