@@ -47,6 +47,7 @@ class SynthesisPlan:
     total_power_w: float | None = None  # the PIMSYN flow's budget (given or derived)
     area_mm2: float | None = None  # the PIMSYN flow's area limit
     derived_power: bool = False  # total_power_w comes from the area / crossbar limits
+    max_crossbars: int | None = None  # the crossbar limit the derived power also respects
 
 
 def check_max_crossbars(value) -> int | None:
@@ -124,4 +125,5 @@ def plan_synthesis(net, hw, limits: ChipLimits, space, dram: str = "lpddr5") -> 
     if limits.total_power_w is not None:
         return SynthesisPlan(compact=False, chip=chip, total_power_w=limits.total_power_w, area_mm2=area)
     power = derived_power_w(hw, space, area, limits.max_crossbars)
-    return SynthesisPlan(compact=False, chip=chip, total_power_w=power, area_mm2=area, derived_power=True)
+    return SynthesisPlan(compact=False, chip=chip, total_power_w=power, area_mm2=area, derived_power=True,
+                         max_crossbars=limits.max_crossbars)

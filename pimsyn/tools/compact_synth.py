@@ -37,8 +37,9 @@ def note_for(plan, dram_trace=None) -> list[str]:
     """What the user should know about a PIMSYN-flow plan (the weights fit)."""
     notes = []
     if plan.derived_power:
+        limit = f"{plan.area_mm2:.6g} mm²" + (f" and {plan.max_crossbars} crossbars" if plan.max_crossbars else "")
         notes.append(f"note: no --total-power: the DSE runs with {plan.total_power_w:.6g} W, the power envelope of "
-                     f"the {plan.area_mm2:g} mm² limit (docs/compact.md, 'Compact synthesis')")
+                     f"the {limit} limit (docs/compact.md, 'Compact synthesis')")
     if dram_trace:
         notes.append(f"note: {dram_trace} not written: the weights fit on the chip, so there is no DRAM traffic "
                      "(--batch and --dram apply to compact designs only)")
