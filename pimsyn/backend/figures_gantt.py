@@ -75,21 +75,23 @@ def gantt_figure(design, evaluation, data: Timeline | None = None):
     fig = new_figure(12.0, min(14.0, max(3.6, 0.3 * n + 1.3)))
     ax = fig.add_subplot()
     set_margins(fig, left=1.2, right=0.2, top=0.4, bottom=0.7)
-    us = data.clock_ns / 1000.0
-    pixel = max(data.finish, data.model_cycles, 1) / 900  # cycles one pixel of the plot spans, about
+    end = max(data.finish, data.model_cycles, 1)
+    unit, per_ns = ("µs", 1e-3) if end * data.clock_ns < 1e7 else ("ms", 1e-6)  # an axis of at most 10000
+    us = data.clock_ns * per_ns  # axis units per cycle
+    pixel = end / 450  # every segment at least about two pixels wide
     for row, layer in enumerate(data.layers):
         colour = style.colours.get(layer.name, "#555555")
         ax.broken_barh([(layer.first * us, max(layer.last - layer.first, pixel) * us)], (row - 0.4, 0.8),
                        facecolors=colour, alpha=0.22, linewidth=0)
         ax.broken_barh([(s * us, max(length, pixel) * us) for s, length in layer.busy], (row - 0.32, 0.64),
                        facecolors=colour, linewidth=0)
-    ax.axvline(data.model_cycles * us, color="black", linestyle="--", linewidth=1.0,
-               label=f"cost model's latency ({data.model_cycles} cycles)")
+    ax.axvline(data.model_cycles * us, color="black", linestyle="--", linewidth=1.0, zorder=0.5,
+               label=f"cost model's latency ({data.model_cycles:,} cycles)")
     ax.set_ylim(n - 0.5, -0.5)
     step = tick_step(n, 48)
     ax.set_yticks(range(0, n, step), [style.labels.get(layer.name, layer.name) for layer in data.layers][::step])
-    ax.set_xlim(0, max(data.finish, data.model_cycles) * us * 1.01)
-    ax.set_xlabel(f"time since the inference started (µs; 1 clock cycle = {data.clock_ns:.4g} ns)")
+    ax.set_xlim(0, end * us * 1.01)
+    ax.set_xlabel(f"time since the inference started ({unit}; 1 clock cycle = {data.clock_ns:.4g} ns)")
     ax.set_ylabel("layer (dataflow order)")
     ax.grid(axis="x", alpha=0.3)
     ax.set_axisbelow(True)
@@ -98,7 +100,8 @@ def gantt_figure(design, evaluation, data: Timeline | None = None):
     handles = [Patch(facecolor="#555555", label="an op of the layer is running"),
                Patch(facecolor="#555555", alpha=0.22, label="first op start to last op end")]
     handles.append(ax.get_lines()[0])
-    ax.legend(handles=handles, loc="upper right", frameon=True, framealpha=0.9)
-    ax.set_title(f"pipeline of one inference, simulated: {data.cycles} cycles "
-                 f"= {data.cycles * us:.4g} µs")
+    # a pipeline is a staircase from the top left: its lower left corner is empty
+    ax.legend(handles=handles, loc="lower left", frameon=True, framealpha=0.9)
+    ax.set_title(f"pipeline of one inference, simulated: {data.cycles:,} cycles "
+                 f"= {data.cycles * us:,.1f} {unit}")
     return fig

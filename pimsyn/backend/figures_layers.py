@@ -26,6 +26,8 @@ def layer_rows(design, evaluation) -> list[tuple[str, float, float, float, float
 
 def layers_figure(design, evaluation):
     """The four per-layer panels (a matplotlib Figure)."""
+    from matplotlib.ticker import MaxNLocator
+
     rows = layer_rows(design, evaluation)
     style = layer_style(evaluation)
     n = len(rows)
@@ -63,6 +65,8 @@ def layers_figure(design, evaluation):
             for xi, value in zip(x, values):
                 if value > 0:
                     ax.text(xi, value, f"{value:.0f}", ha="center", va="bottom", fontsize=7.5 if n > 24 else 8.5)
+        if ax.get_yscale() != "log" and col != 4:  # counts: whole-number ticks
+            ax.yaxis.set_major_locator(MaxNLocator(nbins=5, integer=True))
         ax.set_ylabel(ylabel)
         ax.grid(axis="y", alpha=0.3)
         ax.set_axisbelow(True)
