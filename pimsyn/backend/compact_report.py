@@ -17,7 +17,8 @@ def compact_report_markdown(view) -> str:
     if chip.total_power_w is not None:
         limits.append(f"{chip.total_power_w:g} W")
     chip_rows = [
-        ("mode", "compact: the weights do not fit, the network runs part by part with weight reloads from DRAM"),
+        ("mode", "compact: the weights do not fit, the network runs part by part with weight reloads from DRAM"
+         if len(d.parts) > 1 else "compact chip, every weight resident (one part, no reloads)"),
         ("limits", ", ".join(limits) or "none"),
         ("organisation", f"{chip.organisation}: {chip.macro_crossbars} crossbars of {chip.xbar_size} x "
                          f"{chip.xbar_size}, {chip.cell_res}-bit cells, DAC {chip.dac_res} bit, ADC {chip.adc_res} bit "

@@ -255,7 +255,7 @@ def synth_cmd(model, network, onnx_path, total_power, config, macro_setting, mac
     """Synthesize an accelerator for MODEL under a total power budget (paper Algorithm 1), an area or a
     crossbar limit; weights that do not fit on the chip give a compact design (docs/compact.md)."""
     from pimsyn.backend.outputs import check_output_paths, write_outputs
-    from pimsyn.dse.driver import synthesize, worker_count
+    from pimsyn.dse.driver import worker_count
     from pimsyn.dse.result import SynthesisOptions
     from pimsyn.dse.space import DesignSpace, parse_values
     from pimsyn.files import check_output_file, write_text_atomic
@@ -275,7 +275,9 @@ def synth_cmd(model, network, onnx_path, total_power, config, macro_setting, mac
     from pimsyn.dse.executors import check_executor_options
 
     check_executor_options(scheduler, cluster)
-    from pimsyn.tools.compact_synth import check_chip_options, compact_synth, note_for, plan_chip_synthesis
+    from pimsyn.tools.compact_synth import (
+        check_chip_options, compact_synth, note_for, plan_chip_synthesis, synthesize_or_fall_back,
+    )
 
     max_crossbars, batch = check_chip_options(total_power, area, max_crossbars, batch, dram_trace)
     space = DesignSpace.reference() if reference_grid else DesignSpace()
@@ -328,12 +330,14 @@ def synth_cmd(model, network, onnx_path, total_power, config, macro_setting, mac
         from pimsyn.frontend.network_json_export import network_to_json
 
         write_text_atomic(convert_to, json.dumps(network_to_json(net), indent=2) + "\n")
-    if plan.compact:  # the weights do not fit on the chip (tools/compact_synth.py)
+    def write_compact(area=area) -> None:  # tools/compact_synth.py (the area limit as given)
         files = compact_synth(net, hw, plan, batch=batch, seed=seed, dram_trace=dram_trace, outdir=outdir,
                               hw_config_path=config, accelerator_path=accelerator_path, area_mm2=area,
                               max_crossbars=max_crossbars, echo=click.echo)
         click.echo(f"outputs in {outdir}/: " + ", ".join(sorted(_relative(p, outdir) for p in files)))
-        return
+
+    if plan.compact:  # the weights do not fit on the chip
+        return write_compact()
     total_power, area = plan.total_power_w, plan.area_mm2
     for note in note_for(plan, dram_trace):
         click.echo(note, err=True)
@@ -343,7 +347,9 @@ def synth_cmd(model, network, onnx_path, total_power, config, macro_setting, mac
         progress=not quiet, reference_quirks=reference_quirks, area_mm2=area,
         scheduler=scheduler, cluster=cluster, checkpoint_dir=str(outdir), resume=resume,
     )
-    result = synthesize(net, hw, options, note=lambda text: click.echo(f"note: {text}", err=True))
+    result = synthesize_or_fall_back(net, hw, plan, options, note=lambda text: click.echo(f"note: {text}", err=True))
+    if result is None:  # no PIMSYN design within the chip limits: the chip's macros hold the weights resident
+        return write_compact()
     files = write_outputs(result, outdir, hw_config_path=config, accelerator_path=accelerator_path,
                           pimcomp_path=pimcomp_path,
                           on_skip=lambda name, why: click.echo(f"note: {name} not written: {why}", err=True))

@@ -46,6 +46,23 @@ def note_for(plan, dram_trace=None) -> list[str]:
     return notes
 
 
+def synthesize_or_fall_back(net, hw, plan, options, note):
+    """The PIMSYN flow's result; None when it finds no design within a chip limit although
+    the limit's chip holds the weights (`plan.chip`, one part): the caller then writes the
+    compact design of that chip, every weight resident (docs/compact.md)."""
+    from pimsyn.dse.driver import ImpossibleBudgetError, synthesize
+
+    try:
+        return synthesize(net, hw, options, note=note)
+    except ImpossibleBudgetError as err:
+        if plan.chip is None:
+            raise
+        reason = str(err).split(":")[0]
+        note(f"{reason}; the weights stay resident on {plan.chip.macros} {plan.chip.organisation.name} macros instead "
+             "(a compact design of one part)")
+        return None
+
+
 def compact_synth(net, hw, plan, *, batch: int, seed: int, dram_trace: str | None, outdir, hw_config_path=None,
                   accelerator_path=None, area_mm2=None, max_crossbars=None, echo=print) -> list[Path]:
     """Synthesize and write the compact design (design.mlir first, every other file lowered
@@ -59,8 +76,9 @@ def compact_synth(net, hw, plan, *, batch: int, seed: int, dram_trace: str | Non
     outdir = check_output_dir(outdir)
     chip = plan.chip
     trace = DramTrace(dram_spec(chip.dram)) if dram_trace else None
+    given_power = None if plan.derived_power else plan.total_power_w
     design = build_compact_design(net, hw, chip, batch, seed=seed, area_limit_mm2=area_mm2,
-                                  max_crossbars=max_crossbars, total_power_w=plan.total_power_w, trace=trace)
+                                  max_crossbars=max_crossbars, total_power_w=given_power, trace=trace)
     text = compact_design_to_module_text(net, hw, design, str(hw_config_path) if hw_config_path else None)
     files = compact_output_files(text, outdir)
     if accelerator_path is not None:
@@ -70,8 +88,9 @@ def compact_synth(net, hw, plan, *, batch: int, seed: int, dram_trace: str | Non
         files.append((Path(dram_trace), trace.csv_text()))
     written = write_files_atomic(files)
     m = design.metrics
-    echo(f"compact design: {net.name} does not fit on {chip.macros} {chip.organisation.name} macros "
-         f"({chip.macros * chip.macro_crossbars} crossbars, {design.chip.area_mm2:.4g} mm²): {len(design.parts)} parts, "
+    fit = "does not fit" if len(design.parts) > 1 else "stays resident"
+    echo(f"compact design: {net.name} {fit} on {chip.macros} {chip.organisation.name} macros "
+         f"({chip.macros * chip.macro_crossbars} crossbars, {design.chip.area_mm2:.4g} mm²): {len(design.parts)} part{'s' if len(design.parts) > 1 else ''}, "
          f"batch {batch}: {m['throughput_inferences_per_s']:.4g} inferences/s, {m['tops_per_w']:.4g} TOPS/W, "
          f"DRAM {100 * m['dram_energy_share']:.1f} % of the energy, {m['reloads_per_inference']:.4g} weight reloads "
          f"per inference; duplication per part: {', '.join(p.duplication.upper() for p in design.parts)}")

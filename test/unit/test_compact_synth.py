@@ -301,3 +301,20 @@ def test_the_compact_design_is_deterministic_for_a_seed():
     chip = chip_for_area(hw, 0.8, dram="lpddr3")
     texts = {compact_design_to_module_text(net, hw, build_compact_design(net, hw, chip, 4, seed=7)) for _ in range(2)}
     assert len(texts) == 1 and net == tiny_network()
+
+
+def test_no_pimsyn_design_within_the_area_falls_back_to_resident_weights(net_file, tmp_path):
+    """2.5 mm²: 10 ISAAC macros hold every weight (1 + 1 + 2 + 3 + 3 macros), but no PIMSYN
+    design (its macros carry their own scratchpad and router) fits: a compact design of one
+    part, no reloads, with a note."""
+    from pimsyn.ir.compact_records import compact_design_of
+
+    result = invoke(["synth", net_file, "--area-mm2", "2.5", "--ratios", "0.3", "--xbars", "128",
+                     "--cell-resolutions", "2", "--dac-resolutions", "1", "--effort", "0.02", "-j", "1", "-q",
+                     "-o", tmp_path])
+    assert result.exit_code == 0, result.output
+    assert "the weights stay resident on 10 isaac macros" in result.stderr
+    design = compact_design_of(module_of(tmp_path / "design.mlir"))
+    assert len(design.parts) == 1 and design.chip.macros == 10 and design.chip.total_power_w is None
+    assert [x for x in design.parts[0].loads if x.kind == "weights"] == []
+    assert all(row.reloads_per_inference == 0 for row in design.batch_table)
