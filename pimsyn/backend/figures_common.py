@@ -69,7 +69,6 @@ def style_rc() -> dict:
         "font.size": FONT_PT, "axes.titlesize": FONT_PT + 2, "axes.labelsize": FONT_PT + 1,
         "xtick.labelsize": FONT_PT, "ytick.labelsize": FONT_PT, "legend.fontsize": FONT_PT - 1,
         "font.family": "DejaVu Sans", "axes.spines.top": False, "axes.spines.right": False,
-        "svg.hashsalt": "pimsyn", "path.simplify": True,
     }
 
 

@@ -3,7 +3,9 @@
 One square per mesh position (row 0 at the top, as `pim.macro ... at [row, col]`). A macro
 takes the colour of the layer with the most crossbars on it (`pim.map` crossbar counts);
 a macro two sharing layers use (two names in its `layers`) is split along its diagonal
-into both colours (top-left: the layer with more crossbars there) and outlined thick. Positions without a macro are left blank with a dashed edge.
+into both colours (top-left: the layer with more crossbars there) and outlined thick.
+Positions without a macro are left blank with a dashed edge. On meshes up to 12 x 12 each
+macro carries its layer's short label (both on a shared one).
 """
 
 from __future__ import annotations
@@ -121,7 +123,8 @@ def floorplan_figure(design, evaluation):
     if marks:
         fig.legend(handles=marks, loc="lower left", bbox_to_anchor=(0.1 / width, 0.05 / height), frameon=False,
                    ncols=len(marks))
-    ax.set_title(f"{len(owners)} macros on a {rows} x {cols} mesh" + (" (each labelled with its layer)" if labelled else ""))
+    ax.set_title(f"{len(owners)} macros on a {rows} x {cols} mesh"
+                 + (" (each labelled with its layer)" if labelled else ""))
     return fig
 
 

@@ -10,7 +10,6 @@ import io
 import shutil
 import struct
 import subprocess
-from dataclasses import replace
 from functools import lru_cache
 from html.parser import HTMLParser
 
@@ -269,7 +268,7 @@ def test_without_matplotlib_synth_skips_the_page_and_emit_says_so_in_one_line(tm
     monkeypatch.setitem(outputs.DIRECTORY_TARGETS, "pimsim",
                         ("pimsim", lambda d, e: {n: "{}\n" for n in outputs.DIRECTORY_FILES["pimsim"]}))
     skipped: dict[str, str] = {}
-    paths = write_outputs(replace(_result()), tmp_path, on_skip=lambda name, why: skipped.setdefault(name, why))
+    paths = write_outputs(_result(), tmp_path, on_skip=lambda name, why: skipped.setdefault(name, why))
     written = sorted(str(p.relative_to(tmp_path)) for p in paths)
     assert sorted(written + list(skipped)) == sorted(outputs.synth_file_names())
     assert {"report.html", *(f"{FIGURE_DIR}/{name}" for name in FIGURE_FILES)} <= set(skipped)
