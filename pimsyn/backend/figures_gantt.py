@@ -69,7 +69,14 @@ def timeline(design) -> Timeline:
 
 def gantt_figure(design, evaluation, data: Timeline | None = None):
     """The Gantt chart (a matplotlib Figure); `data` from `timeline` (simulated here if None)."""
-    data = data or timeline(design)
+    from pimsyn.sim.errors import SimError
+
+    try:
+        data = data or timeline(design)
+    except SimError as err:  # e.g. an unrolled pim.dataflow: the rest of the page still helps
+        fig = new_figure(12.0, 2.0)
+        fig.text(0.5, 0.5, f"no pipeline chart: {err}", ha="center", va="center", wrap=True)
+        return fig
     style = layer_style(evaluation)
     n = len(data.layers)
     fig = new_figure(12.0, min(14.0, max(3.6, 0.3 * n + 1.3)))

@@ -250,6 +250,18 @@ def test_gantt_rows_are_the_simulated_layers():
     assert max(row.last for row in data.layers) == data.finish
 
 
+def test_gantt_says_why_when_the_design_cannot_be_simulated(monkeypatch):
+    import pimsyn.backend.figures_gantt as gantt
+    from pimsyn.sim.errors import SimError
+
+    def unrolled(design):
+        raise SimError("the design's pim.dataflow is unrolled")
+
+    monkeypatch.setattr(gantt, "timeline", unrolled)
+    fig = gantt.gantt_figure(*_records())
+    assert [t.get_text() for t in fig.texts] == ["no pipeline chart: the design's pim.dataflow is unrolled"]
+
+
 @lru_cache(maxsize=None)
 def _records():
     from pimsyn.ir.context import parse_module, print_module
