@@ -137,10 +137,12 @@ def test_every_figure_is_an_embedded_png_that_decodes(synth_dir):
 
 def test_every_figure_has_a_caption_that_says_how_to_read_it(synth_dir):
     page = _page((synth_dir / "report.html").read_text())
-    for number, figure in enumerate(page.figures, 1):
+    for number, (figure, name) in enumerate(zip(page.figures, FIGURE_FILES), 1):
         caption = " ".join(figure["caption"].split())
-        assert caption.startswith(f"Figure {number}. "), caption
-        assert len(caption) > 120 and caption.count(".") >= 2, caption  # title. one sentence.
+        assert caption.startswith(f"Figure {number}. ") and caption.endswith(f"({FIGURE_DIR}/{name})"), caption
+        title, _, sentence = caption[:-len(f"({FIGURE_DIR}/{name})")].strip().partition(". ")[2].partition(". ")
+        assert title and sentence.endswith(".") and len(sentence) > 80, caption  # "Title. One sentence."
+        assert sentence.count(". ") == 0, caption  # one sentence
 
 
 def test_no_external_resources(synth_dir):
