@@ -84,24 +84,36 @@ class SynthesisResult:
         return f"<pimsyn.SynthesisResult {self.summary()}>"
 
 
-def synthesize(network, total_power_w: float, *, hardware=None, effort: float = 1.0, seed: int = 1,
+def synthesize(network, total_power_w: float | None = None, *, hardware=None, effort: float = 1.0, seed: int = 1,
                jobs: int | None = None, macro_setting: str = "specified", macro_reuse: bool = True,
                space=None, duplication: str = "sa", area_mm2: float | None = None,
-               reference_quirks: bool = False, progress: bool = False, **run_options) -> SynthesisResult:
+               max_crossbars: int | None = None, batch: int = 16, dram: str = "lpddr5",
+               record_dram_trace: bool = False, reference_quirks: bool = False, progress: bool = False,
+               on_note=None, plan=None, **run_options):
     """Synthesize an accelerator for `network` (a `Network` or a model path) under a power
-    budget (paper Algorithm 1; docs/architecture.md, "DSE"). `space` is a
-    `pimsyn.DesignSpace` (default: RatioRram 0.1-0.4, 128/256/512 crossbars, 1/2/4-bit cells
-    and DACs). `jobs`: worker processes (default: every core). The same `seed` gives the same
-    design for any `jobs`. `run_options` are further `SynthesisOptions` fields (executor,
-    checkpointing; docs/scale-out.md)."""
+    budget, an area limit, a crossbar limit, or several (paper Algorithm 1;
+    docs/architecture.md "DSE", docs/compact.md "Compact synthesis").
+
+    Returns a `SynthesisResult` (the PIMSYN flow: every weight on chip) or, when an area /
+    crossbar limit leaves too small a chip for the weights, a `CompactResult` (the network
+    run part by part over batches of `batch` inputs, weights reloaded from `dram`).
+    `space` is a `pimsyn.DesignSpace` (default: RatioRram 0.1-0.4, 128/256/512 crossbars,
+    1/2/4-bit cells and DACs). `jobs`: worker processes (default: every core); the same
+    `seed` gives the same design for any `jobs` or executor. `on_note(text)` receives what a
+    person should know (a derived budget, a resumed checkpoint). `plan` is
+    `plan_synthesis`'s answer when the caller already has it. `run_options` are further
+    `SynthesisOptions` fields (executor, checkpointing; docs/scale-out.md)."""
     from dataclasses import fields
 
-    from pimsyn.dse.driver import synthesize as run_dse, worker_count
+    from pimsyn.api.compact import compact_result, plan_notes, plan_synthesis
+    from pimsyn.dse.driver import ImpossibleBudgetError, synthesize as run_dse, worker_count
+    from pimsyn.dse.chip_limits import check_batch_option
     from pimsyn.dse.result import SynthesisOptions
     from pimsyn.dse.space import DesignSpace
     from pimsyn.errors import PimsynError
-    from pimsyn.options import check, check_optional
+    from pimsyn.options import check
 
+    note = on_note or (lambda text: None)
     net, hw = _network(network), _hardware(hardware)
     space = space or DesignSpace()
     space.validate()
@@ -112,14 +124,38 @@ def synthesize(network, total_power_w: float, *, hardware=None, effort: float = 
     unknown = sorted(set(run_options) - known)
     if unknown:
         raise TypeError(f"synthesize() got unexpected keyword argument(s): {', '.join(unknown)}")
+    batch = check_batch_option(batch)
+    seed, effort = check("seed", seed), check("effort", effort)
+    plan = plan or plan_synthesis(net, hw, total_power_w=total_power_w, area_mm2=area_mm2,
+                                  max_crossbars=max_crossbars, space=space, dram=dram)
+
+    def compact():
+        result = compact_result(net, hw, plan, batch=batch, seed=seed, record_dram_trace=record_dram_trace,
+                                area_mm2=area_mm2, max_crossbars=plan.max_crossbars or max_crossbars)
+        return result
+
+    if plan.compact:
+        return compact()
+    for text in plan_notes(plan):
+        note(text)
+    if record_dram_trace:
+        note("no DRAM trace: the weights fit on the chip, so there is no DRAM traffic (batch and dram apply to "
+             "compact designs only)")
     jobs = check("jobs", jobs) if jobs is not None else (os.cpu_count() or 1)
     options = SynthesisOptions(
-        total_power_w=check("total-power", total_power_w), macro_setting=check_macro_setting(macro_setting),
-        macro_reuse=bool(macro_reuse), seed=check("seed", seed), jobs=worker_count(jobs, len(space.combinations())),
-        effort=check("effort", effort), space=space, duplication=duplication, progress=bool(progress),
-        reference_quirks=bool(reference_quirks), area_mm2=check_optional("area-mm2", area_mm2), **run_options,
+        total_power_w=plan.total_power_w, macro_setting=check_macro_setting(macro_setting),
+        macro_reuse=bool(macro_reuse), seed=seed, jobs=worker_count(jobs, len(space.combinations())),
+        effort=effort, space=space, duplication=duplication, progress=bool(progress),
+        reference_quirks=bool(reference_quirks), area_mm2=plan.area_mm2, **run_options,
     )
-    run = run_dse(net, hw, options)
+    try:
+        run = run_dse(net, hw, options, note=note)
+    except ImpossibleBudgetError as err:
+        if plan.chip is None:
+            raise
+        note(f"{str(err).split(':')[0]}; the weights stay resident on {plan.chip.macros} "
+             f"{plan.chip.organisation.name} macros instead (a compact design of one part)")
+        return compact()
     from pimsyn.backend.report import search_summary
 
     return SynthesisResult(design=Design(run.design, run.evaluation, search_summary(run)), run=run)

@@ -253,10 +253,14 @@ def synth_cmd(model, network, onnx_path, total_power, config, macro_setting, mac
               duplication, output, pimcomp, reference_quirks, quiet, area, resume, scheduler, cluster,
               max_crossbars, batch, dram, dram_trace) -> None:
     """Synthesize an accelerator for MODEL under a total power budget (paper Algorithm 1), an area or a
-    crossbar limit; weights that do not fit on the chip give a compact design (docs/compact.md)."""
-    from pimsyn.backend.outputs import check_output_paths, write_outputs
+    crossbar limit; weights that do not fit on the chip give a compact design (docs/compact.md).
+    A thin layer over `pimsyn.synthesize` (docs/api.md)."""
+    from pimsyn.api.compact import plan_synthesis
+    from pimsyn.api.synthesis import synthesize
+    from pimsyn.backend.outputs import check_output_paths
+    from pimsyn.dse.chip_limits import check_batch_option, check_max_crossbars
     from pimsyn.dse.driver import worker_count
-    from pimsyn.dse.result import SynthesisOptions
+    from pimsyn.dse.executors import check_executor_options
     from pimsyn.dse.space import DesignSpace, parse_values
     from pimsyn.files import check_output_file, write_text_atomic
     from pimsyn.frontend import load_model
@@ -272,14 +276,12 @@ def synth_cmd(model, network, onnx_path, total_power, config, macro_setting, mac
         macro_reuse = macro_reuse_flag
     if reference_quirks:
         check_reference_quirks_supported()
-    from pimsyn.dse.executors import check_executor_options
-
     check_executor_options(scheduler, cluster)
-    from pimsyn.tools.compact_synth import (
-        check_chip_options, compact_synth, note_for, plan_chip_synthesis, synthesize_or_fall_back,
-    )
-
-    max_crossbars, batch = check_chip_options(total_power, area, max_crossbars, batch, dram_trace)
+    max_crossbars, batch = check_max_crossbars(max_crossbars), check_batch_option(batch)
+    if total_power is None and area is None and max_crossbars is None:
+        raise PimsynError("give --total-power, --area-mm2 or --max-crossbars (or several)")
+    if dram_trace:
+        check_output_file(dram_trace, "--dram-trace file")
     space = DesignSpace.reference() if reference_grid else DesignSpace()
     if ratios:
         space = _replace(space, rram_ratios=parse_values(ratios, float, "ratios"))
@@ -313,13 +315,16 @@ def synth_cmd(model, network, onnx_path, total_power, config, macro_setting, mac
         check_output_paths(outdir, pimcomp_path=pimcomp_path)
     hw = load_hardware(config)
     space.check_hardware(hw)
-    plan = plan_chip_synthesis(net, hw, space, total_power=total_power, area=area, max_crossbars=max_crossbars,
-                               dram=dram, pimcomp_path=pimcomp_path)
+    plan = plan_synthesis(net, hw, total_power_w=total_power, area_mm2=area, max_crossbars=max_crossbars,
+                          space=space, dram=dram)
+    if plan.compact and pimcomp_path:
+        raise PimsynError(f"--pimcomp: the weights of {net.name} do not fit on the chip; a compact design has no "
+                          "PIMCOMP file")
     tasks = len(space.combinations())
     workers = worker_count(jobs or os.cpu_count() or 1, tasks)
     if jobs is not None and (scheduler or cluster):
         click.echo(f"note: --jobs is ignored with {'--scheduler' if scheduler else '--cluster'}", err=True)
-    elif jobs is not None and workers < jobs:
+    elif jobs is not None and workers < jobs and not plan.compact:
         click.echo(f"note: --jobs {jobs} capped to {workers} worker(s) "
                    f"({os.cpu_count() or 1} core(s), {tasks} task(s))", err=True)
 
@@ -330,29 +335,20 @@ def synth_cmd(model, network, onnx_path, total_power, config, macro_setting, mac
         from pimsyn.frontend.network_json_export import network_to_json
 
         write_text_atomic(convert_to, json.dumps(network_to_json(net), indent=2) + "\n")
-    def write_compact(area=area) -> None:  # tools/compact_synth.py (the area limit as given)
-        files = compact_synth(net, hw, plan, batch=batch, seed=seed, dram_trace=dram_trace, outdir=outdir,
-                              hw_config_path=config, accelerator_path=accelerator_path, area_mm2=area,
-                              max_crossbars=max_crossbars, echo=click.echo)
-        click.echo(f"outputs in {outdir}/: " + ", ".join(sorted(_relative(p, outdir) for p in files)))
-
-    if plan.compact:  # the weights do not fit on the chip
-        return write_compact()
-    total_power, area = plan.total_power_w, plan.area_mm2
-    for note in note_for(plan, dram_trace):
-        click.echo(note, err=True)
-    options = SynthesisOptions(
-        total_power_w=total_power, macro_setting=macro_setting, macro_reuse=macro_reuse, seed=seed,
-        jobs=workers, effort=effort, space=space, duplication=duplication,
-        progress=not quiet, reference_quirks=reference_quirks, area_mm2=area,
+    result = synthesize(
+        net, total_power, hardware=hw, effort=effort, seed=seed, jobs=workers, macro_setting=macro_setting,
+        macro_reuse=macro_reuse, space=space, duplication=duplication, area_mm2=area, max_crossbars=max_crossbars,
+        batch=batch, dram=dram, record_dram_trace=bool(dram_trace), reference_quirks=reference_quirks,
+        progress=not quiet, on_note=lambda text: click.echo(f"note: {text}", err=True), plan=plan,
         scheduler=scheduler, cluster=cluster, checkpoint_dir=str(outdir), resume=resume,
     )
-    result = synthesize_or_fall_back(net, hw, plan, options, note=lambda text: click.echo(f"note: {text}", err=True))
-    if result is None:  # no PIMSYN design within the chip limits: the chip's macros hold the weights resident
-        return write_compact()
-    files = write_outputs(result, outdir, hw_config_path=config, accelerator_path=accelerator_path,
-                          pimcomp_path=pimcomp_path,
-                          on_skip=lambda name, why: click.echo(f"note: {name} not written: {why}", err=True))
+    if hasattr(result, "dram_trace"):  # a compact design (pimsyn.api.compact.CompactResult)
+        files = result.write(outdir, hardware_path=config, accelerator_path=accelerator_path,
+                             dram_trace_path=dram_trace)
+    else:
+        files = result.write(outdir, hardware_path=config, accelerator_path=accelerator_path,
+                             pimcomp_path=pimcomp_path,
+                             on_skip=lambda name, why: click.echo(f"note: {name} not written: {why}", err=True))
     click.echo(result.summary())
     click.echo(f"outputs in {outdir}/: " + ", ".join(sorted(_relative(p, outdir) for p in files)))
 
