@@ -235,7 +235,7 @@ class DaskExecutor(Executor):
                     self._cluster = distributed.LocalCluster(
                         n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=":0",
                         silence_logs=logging.ERROR)
-                self._client = distributed.Client(self._cluster)
+                self._client = distributed.Client(self._cluster, set_as_default=False)
                 self.description = f"Dask LocalCluster ({workers} worker processes)"
             self.workers = max(1, sum(w.get("nthreads", 1) for w in
                                       self._client.scheduler_info().get("workers", {}).values()))
@@ -272,14 +272,14 @@ class DaskExecutor(Executor):
         self._futures = futures
         position = {future.key: i for i, future in enumerate(futures)}
         try:
-            for future, result in distributed.as_completed(futures, with_results=True):
+            for future, result in distributed.as_completed(futures, with_results=True, loop=self._client.loop):
                 yield position[future.key], result
         except _lost_task_errors(distributed) as err:
             reason = str(err).splitlines()[0] if str(err).strip() else ""
             raise ExecutorError(f"the Dask cluster lost a task ({type(err).__name__}{': ' + reason if reason else ''}); "
                                 f"rerun with --resume to continue") from None
-        finally:
-            self._futures = []
+        # (on an exception the futures stay listed: `abort` cancels them)
+        self._futures = []
 
     def close(self) -> None:
         self._shutdown()
