@@ -9,10 +9,10 @@ The Python API (`pimsyn.api`, docs/api.md) is available from the package itself:
 from __future__ import annotations
 
 __all__ = [
-    "BackendError", "Design", "DesignPoint", "DesignSpace", "HardwareError", "ImpossibleBudgetError",
+    "BackendError", "CompactResult", "Design", "DesignPoint", "DesignSpace", "HardwareError", "ImpossibleBudgetError",
     "InputFileError", "IRError", "MalformedModelError", "Metrics", "ModelNotFoundError", "NetworkError",
     "OptionError", "OutputPathError", "PimsynError", "SynthesisResult", "UnsupportedOperatorError",
-    "evaluate", "load_hardware", "load_model", "sweep", "synthesize", "SweepResult",
+    "evaluate", "load_hardware", "load_model", "plan_synthesis", "sweep", "synthesize", "SweepResult",
 ]
 
 

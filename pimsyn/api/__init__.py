@@ -13,6 +13,7 @@ Errors are `pimsyn.PimsynError` subclasses (the CLI prints them as one line, exi
 docs/api.md describes every function and type.
 """
 
+from pimsyn.api.compact import CompactResult, plan_synthesis
 from pimsyn.api.design import Design, DesignPoint
 from pimsyn.api.errors import (
     BackendError, HardwareError, ImpossibleBudgetError, InputFileError, IRError, MalformedModelError,
@@ -24,8 +25,8 @@ from pimsyn.api.synthesis import SynthesisResult, evaluate, load_hardware, load_
 from pimsyn.dse.space import DesignSpace
 
 __all__ = [
-    "BackendError", "Design", "DesignPoint", "DesignSpace", "HardwareError", "ImpossibleBudgetError",
+    "BackendError", "CompactResult", "Design", "DesignPoint", "DesignSpace", "HardwareError", "ImpossibleBudgetError",
     "InputFileError", "IRError", "MalformedModelError", "Metrics", "ModelNotFoundError", "NetworkError",
     "OptionError", "OutputPathError", "PimsynError", "SynthesisResult", "UnsupportedOperatorError",
-    "evaluate", "load_hardware", "load_model", "sweep", "synthesize", "SweepResult",
+    "evaluate", "load_hardware", "load_model", "plan_synthesis", "sweep", "synthesize", "SweepResult",
 ]

@@ -122,3 +122,32 @@ def test_a_design_is_immutable_and_pickles(api_run):
     assert again == result.design and again.metrics == result.metrics
     smaller = result.design.replace(total_power_w=45.0)
     assert smaller.total_power_w == 45.0 and result.design.total_power_w == 49.0
+
+
+def test_a_chip_too_small_for_the_weights_gives_a_compact_result(tmp_path):
+    from test_compact_synth import tiny_network
+
+    net = tiny_network()
+    notes = []
+    result = pimsyn.synthesize(net, area_mm2=0.8, batch=8, record_dram_trace=True, on_note=notes.append)
+    assert isinstance(result, pimsyn.CompactResult)
+    assert len(result.design.parts) > 1 and result.design.chip.batch == 8
+    assert result.design.chip.area_mm2 <= 0.8
+    written = result.write(tmp_path, dram_trace_path=tmp_path / "trace.csv")
+    names = {p.relative_to(tmp_path).as_posix() for p in written}
+    assert {"design.mlir", "accelerator.json", "report.md", "trace.csv"} <= names
+    acc = json.loads((tmp_path / "accelerator.json").read_text())
+    assert acc["mode"] == "compact" and len(acc["parts"]) == len(result.design.parts)
+    # the CLI writes the same design.mlir for the same limits
+    from click.testing import CliRunner
+
+    from pimsyn.tools.cli import main
+
+    net_file = tmp_path / "tiny.json"
+    from pimsyn.frontend.network_json_export import network_to_json
+
+    net_file.write_text(json.dumps(network_to_json(net)))
+    cli = CliRunner().invoke(main, ["synth", str(net_file), "--area-mm2", "0.8", "--batch", "8", "-q",
+                                    "-o", str(tmp_path / "cli")])
+    assert cli.exit_code == 0, cli.output
+    assert (tmp_path / "cli" / "design.mlir").read_text() == result.to_mlir()
