@@ -136,9 +136,12 @@ class JsonlLog:
             raise
 
     def append(self, record: Any) -> None:
-        self._handle.write(_line(record))
-        self._handle.flush()
-        os.fsync(self._handle.fileno())
+        try:
+            self._handle.write(_line(record))
+            self._handle.flush()
+            os.fsync(self._handle.fileno())
+        except OSError as err:
+            raise CheckpointError(f"{self.path}: cannot append to the checkpoint ({err.strerror or err})") from None
 
     def close(self) -> None:
         if self._handle is not None:
