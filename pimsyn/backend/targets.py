@@ -38,6 +38,6 @@ def _factory(name: str) -> Callable[[], type[Target]]:
 #: target name -> factory, as xDSL's universe expects
 TARGETS: dict[str, Callable[[], type[Target]]] = {
     name: _factory(name)
-    for name in ("accelerator-json", "pimcomp", "pimcomp-config", "network-json", "report", "verilog", "netlist-json",
-                 "pimsim-asm")
+    for name in ("accelerator-json", "pimcomp", "pimcomp-config", "network-json", "report", "report-html", "verilog",
+                 "netlist-json", "pimsim-asm")
 }

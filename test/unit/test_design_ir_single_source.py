@@ -103,7 +103,8 @@ def test_synth_and_emit_write_the_same_bytes(tmp_path):
         "--cell-resolutions", "2", "--effort", "0.05", "-q", "-o", str(tmp_path)])
     assert result.exit_code == 0, result.output
     names = {"accelerator-json": "accelerator.json", "pimcomp": "pimcomp.json",
-             "pimcomp-config": "pimcomp-config.json", "network-json": "network.json", "report": "report.md"}
+             "pimcomp-config": "pimcomp-config.json", "network-json": "network.json", "report": "report.md",
+             "report-html": "report.html"}
     for target, name in names.items():
         out = CliRunner().invoke(main, ["emit", str(tmp_path / "design.mlir"), "--target", target])
         assert out.exit_code == 0, out.output
