@@ -103,6 +103,12 @@ def has_partition(module: ModuleOp) -> bool:
 def design_from_module(module: ModuleOp, config: str | None = None, pass_name: str = "pimsyn"):
     """The full Design a module describes (needs duplicate and partition to have run)."""
     from pimsyn.hw.design import Design
+    from pimsyn.ir.compact_ops import compact_of
+
+    if compact_of(module) is not None:
+        raise PassFailedException(
+            f"{pass_name}: this is a compact design (the network runs part by part on a chip too small for its "
+            "weights, docs/compact.md); its metrics per batch size are in its report.md and accelerator.json")
 
     hw_attr, budget = require_hw(module, pass_name)
     macros, partners = gene_macros(module, pass_name)

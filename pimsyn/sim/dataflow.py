@@ -76,6 +76,13 @@ def read_flow(module: ModuleOp) -> Flow:
     from pimsyn.ir.dataflow_ops import layer_groups
     from pimsyn.ir.physical import chip_of, layer_runs
 
+    from pimsyn.ir.compact_ops import compact_of
+
+    compact = compact_of(module)
+    if compact is not None:
+        raise SimError("this is a compact design (the network runs part by part on a chip too small for its "
+                       "weights, docs/compact.md): the built-in simulator runs designs that hold every weight; "
+                       f"its batch metrics are in report.md and accelerator.json")
     region = ir_design.dataflow_region(module)
     if region is None or not region.dataflow_ops():
         raise SimError("the design has no pim.dataflow; run the synthesis passes or `pimsyn synth`")

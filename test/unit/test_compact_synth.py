@@ -318,3 +318,12 @@ def test_no_pimsyn_design_within_the_area_falls_back_to_resident_weights(net_fil
     assert len(design.parts) == 1 and design.chip.macros == 10 and design.chip.total_power_w is None
     assert [x for x in design.parts[0].loads if x.kind == "weights"] == []
     assert all(row.reloads_per_inference == 0 for row in design.batch_table)
+
+
+@pytest.mark.parametrize("command", [["evaluate", "--design"], ["sim"]])
+def test_evaluate_and_sim_say_a_design_is_compact(compact, command):
+    out, _ = compact
+    result = invoke([*command, out / "design" / "design.mlir"])
+    assert result.exit_code == 2
+    lines = [line for line in result.output.splitlines() if line.strip()]
+    assert len(lines) == 1 and "compact design" in lines[0] and "report.md" in lines[0]
