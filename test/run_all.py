@@ -31,11 +31,24 @@ def junit_counts(path: Path) -> tuple[int, int, int]:
     return passed, failed, skipped
 
 
+def parallel_args() -> list[str]:
+    """pytest-xdist over the cores (at most 4), one test file per worker at a time
+    (`--dist loadfile`: a file's module fixtures are built once); serial without xdist."""
+    import importlib.util
+    import os
+
+    workers = min(os.cpu_count() or 1, 4)
+    if workers < 2 or importlib.util.find_spec("xdist") is None:
+        return []
+    return ["-n", str(workers), "--dist", "loadfile"]
+
+
 def main() -> int:
     with tempfile.TemporaryDirectory() as tmp:
         unit_xml, lit_xml = Path(tmp) / "unit.xml", Path(tmp) / "lit.xml"
         unit = subprocess.run(
-            [str(BIN / "pytest"), "-q", "-p", "no:cacheprovider", f"--junitxml={unit_xml}"], cwd=ROOT
+            [str(BIN / "pytest"), "-q", "-p", "no:cacheprovider", *parallel_args(), f"--junitxml={unit_xml}"],
+            cwd=ROOT,
         )
         lit = subprocess.run(
             [str(BIN / "lit"), "-sv", f"--xunit-xml-output={lit_xml}", "test/lit"], cwd=ROOT
