@@ -274,7 +274,8 @@ def _no_design_error(net: Network, hw, options: SynthesisOptions, outcomes: list
         return ImpossibleBudgetError(
             f"no feasible design for {net.name} at {options.total_power_w:g} W within {options.area_mm2:g} mm²: "
             f"every design point that fits the power budget is larger or has no allocation; try a larger "
-            f"--area-mm2 or --total-power (a chip too small for the weights: pimsyn explore-batch)"
+            f"--area-mm2 or --total-power (or drop --total-power: an area-only chip too small for the "
+            f"weights gives a compact design)"
         )
     if any(o.status == "infeasible" for o in outcomes):
         return ImpossibleBudgetError(
