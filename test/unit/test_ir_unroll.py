@@ -161,3 +161,21 @@ def test_block_counts_follow_the_network():
     conv1 = net.nodes[1]
     assert blocks[conv1.name] == conv1.spatial[0] * conv1.spatial[1] == 55 * 55
     assert math.prod(net.nodes[-1].spatial) == 1
+
+
+def test_a_placed_design_with_shared_macros_unrolls_and_verifies():
+    """Once unrolled, a transfer may also wait on an earlier op of its own layer (the previous
+    block on the same macros); the placement check must not take that for a provider
+    (regression: a synthesized AlexNet with sharing pairs failed `-p unroll`)."""
+    from backend_designs import alexnet_design
+
+    from pimsyn.ir.context import make_context, parse_module, print_module
+    from pimsyn.passes.pipeline import design_to_module
+    from pimsyn.passes.unroll import UnrollPass
+
+    design = alexnet_design(partners=(4, -1, -1, -1, 0, 6, 5, -1), macro_setting="specified")
+    module = design_to_module(design)
+    UnrollPass(force=True).apply(make_context(), module)
+    again = parse_module(print_module(module), "unrolled")  # parses and verifies
+    transfers = [op for op in again.walk() if op.name == "pim.transfer"]
+    assert transfers and any(dep.owner.layer_name == op.layer_name for op in transfers for dep in op.deps)
