@@ -221,7 +221,8 @@ def _identity(runs: list[SweepRun], settings: SweepSettings) -> dict:
 
 def _open_log(outdir: Path, identity: dict, resume: bool, note):
     """(the sweep's log, open for appending; the rows of the runs it records as finished)."""
-    from pimsyn.dse.checkpoint import CheckpointError, JsonlLog, differences
+    from pimsyn.dse.checkpoint import differences
+    from pimsyn.dse.journal import CheckpointError, JsonlLog
 
     path = outdir / SWEEP_LOG
     contents = JsonlLog.read(path)
