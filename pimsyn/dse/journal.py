@@ -84,12 +84,8 @@ class JsonlLog:
             os.replace(tmp, path)
             _fsync_dir(path.parent)
             return cls(path, open(path, "a", encoding="utf-8"), lock)
-        except OSError as err:
-            _release(lock)
-            raise CheckpointError(f"{path}: cannot write the checkpoint ({err.strerror or err})") from None
-        except BaseException:
-            _release(lock)
-            raise
+        except BaseException as err:
+            _release_on(lock, err, f"{path}: cannot write the checkpoint")
 
     @classmethod
     def reopen(cls, path: Path | str, contents: LogContents) -> "JsonlLog":
@@ -102,12 +98,8 @@ class JsonlLog:
                     fh.flush()
                     os.fsync(fh.fileno())
             return cls(path, open(path, "a", encoding="utf-8"), lock)
-        except OSError as err:
-            _release(lock)
-            raise CheckpointError(f"{path}: cannot append to the checkpoint ({err.strerror or err})") from None
-        except BaseException:
-            _release(lock)
-            raise
+        except BaseException as err:
+            _release_on(lock, err, f"{path}: cannot append to the checkpoint")
 
     def append(self, record: Any) -> None:
         try:
@@ -149,6 +141,15 @@ class JsonlLog:
 
 def _line(record: Any) -> str:
     return json.dumps(record, separators=(",", ":"), allow_nan=True) + "\n"
+
+
+def _release_on(lock, err: BaseException, what: str):
+    """After a failure while the lock is held: release it, then raise (an OSError as a
+    one-line CheckpointError, anything else as it is)."""
+    _release(lock)
+    if isinstance(err, OSError):
+        raise CheckpointError(f"{what} ({err.strerror or err})") from None
+    raise err
 
 
 def _release(lock) -> None:

@@ -261,7 +261,6 @@ def synth_cmd(model, network, onnx_path, total_power, config, macro_setting, mac
     from pimsyn.dse.chip_limits import check_batch_option, check_max_crossbars
     from pimsyn.dse.driver import worker_count
     from pimsyn.dse.executors import check_executor_options
-    from pimsyn.dse.space import DesignSpace, parse_values
     from pimsyn.files import check_output_file, write_text_atomic
     from pimsyn.frontend import load_model
     from pimsyn.hw import load_hardware
@@ -282,16 +281,7 @@ def synth_cmd(model, network, onnx_path, total_power, config, macro_setting, mac
         raise PimsynError("give --total-power, --area-mm2 or --max-crossbars (or several)")
     if dram_trace:
         check_output_file(dram_trace, "--dram-trace file")
-    space = DesignSpace.reference() if reference_grid else DesignSpace()
-    if ratios:
-        space = _replace(space, rram_ratios=parse_values(ratios, float, "ratios"))
-    if xbars:
-        space = _replace(space, xbar_sizes=parse_values(xbars, int, "xbars"))
-    if cell_resolutions:
-        space = _replace(space, cell_resolutions=parse_values(cell_resolutions, int, "cell-resolutions"))
-    if dac_resolutions:
-        space = _replace(space, dac_resolutions=parse_values(dac_resolutions, int, "dac-resolutions"))
-    space.validate()
+    space = space_from_options(ratios, xbars, cell_resolutions, dac_resolutions, reference_grid)
     source = model or onnx_path or network
     if source is None:
         raise PimsynError("give a MODEL (ONNX or network JSON), or --onnx_path / --network")
@@ -359,6 +349,21 @@ def _relative(path, outdir) -> str:
         return str(Path(path).resolve().relative_to(Path(outdir).resolve()))
     except ValueError:
         return str(path)
+
+
+def space_from_options(ratios, xbars, cell_resolutions, dac_resolutions, reference_grid: bool = False):
+    """The design space of the --ratios/--xbars/--cell-resolutions/--dac-resolutions options
+    (`synth`, `sweep`), validated."""
+    from pimsyn.dse.space import DesignSpace, parse_values
+
+    space = DesignSpace.reference() if reference_grid else DesignSpace()
+    for text, field, kind, option in ((ratios, "rram_ratios", float, "ratios"), (xbars, "xbar_sizes", int, "xbars"),
+                                      (cell_resolutions, "cell_resolutions", int, "cell-resolutions"),
+                                      (dac_resolutions, "dac_resolutions", int, "dac-resolutions")):
+        if text:
+            space = _replace(space, **{field: parse_values(text, kind, option)})
+    space.validate()
+    return space
 
 
 def _replace(space, **changes):

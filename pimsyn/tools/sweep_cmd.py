@@ -41,12 +41,12 @@ def sweep_cmd(models, total_power, macro_setting, macro_reuse, output, config, s
     import os
 
     from pimsyn.api.sweep import SweepSettings, run_sweep
-    from pimsyn.dse.space import DesignSpace, parse_values
+    from pimsyn.dse.space import parse_values
     from pimsyn.files import check_output_dir
     from pimsyn.frontend import load_model
     from pimsyn.hw import load_hardware
     from pimsyn.options import check
-    from pimsyn.tools.commands import checked_options
+    from pimsyn.tools.commands import checked_options, space_from_options
 
     seed, jobs, effort = checked_options(seed=seed, jobs=jobs, effort=effort).values()
     powers = tuple(check("total-power", p) for item in total_power.split(",") if item.strip()
@@ -55,15 +55,7 @@ def sweep_cmd(models, total_power, macro_setting, macro_reuse, output, config, s
         raise PimsynError("--total-power is empty")
     if len(set(powers)) != len(powers):
         raise PimsynError(f"--total-power lists a budget twice ('{total_power}')")
-    space = DesignSpace()
-    from dataclasses import replace
-
-    for text, field, kind, option in ((ratios, "rram_ratios", float, "ratios"), (xbars, "xbar_sizes", int, "xbars"),
-                                      (cell_resolutions, "cell_resolutions", int, "cell-resolutions"),
-                                      (dac_resolutions, "dac_resolutions", int, "dac-resolutions")):
-        if text:
-            space = replace(space, **{field: parse_values(text, kind, option)})
-    space.validate()
+    space = space_from_options(ratios, xbars, cell_resolutions, dac_resolutions)
     check_output_dir(output)
     from pimsyn.dse.executors import check_executor_options
 
