@@ -130,9 +130,8 @@ def synthesize(network, total_power_w: float | None = None, *, hardware=None, ef
                                   max_crossbars=max_crossbars, space=space, dram=dram)
 
     def compact():
-        result = compact_result(net, hw, plan, batch=batch, seed=seed, record_dram_trace=record_dram_trace,
-                                area_mm2=area_mm2, max_crossbars=plan.max_crossbars or max_crossbars)
-        return result
+        return compact_result(net, hw, plan, batch=batch, seed=seed, record_dram_trace=record_dram_trace,
+                              area_mm2=area_mm2, max_crossbars=plan.max_crossbars or max_crossbars)
 
     if plan.compact:
         return compact()
