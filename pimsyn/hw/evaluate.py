@@ -11,6 +11,7 @@ efficiency 5.17.
 
 from __future__ import annotations
 
+import functools
 import math
 from dataclasses import dataclass, field
 from typing import Callable, Sequence
@@ -186,10 +187,15 @@ def fitness(
     schedule_api=None,
 ) -> float:
     """Power efficiency in ops/J (spec 4.5), 0 for an infeasible design."""
-    return _pipeline(cnet, hw, point, state, macros, partners, scheduler, schedule_api).fitness
+    return _pipeline(cnet, hw, point, state, macros, partners, scheduler, schedule_api, exact_buffer=False).fitness
 
 
-def _pipeline(cnet, hw, point, state, macros, partners, scheduler, schedule_api, op_starts: bool = False) -> _Run:
+def _pipeline(cnet, hw, point, state, macros, partners, scheduler, schedule_api, op_starts: bool = False,
+              exact_buffer: bool = True) -> _Run:
+    """The evaluation (module docstring). ``exact_buffer`` False (fitness): the schedules
+    resolve the scratchpad need Z only as far as the table entry it selects (the fitness
+    depends on nothing else of Z; `schedule`'s ``buffer_key``), so the reported KB figures
+    in ``details`` may be upper bounds."""
     if (point.xbar_size, point.cell_res) != (cnet.xbar_size, cnet.cell_res):
         raise ValueError(
             f"design point has S={point.xbar_size}, rho={point.cell_res} but the cost network was built for "
@@ -197,6 +203,9 @@ def _pipeline(cnet, hw, point, state, macros, partners, scheduler, schedule_api,
         )
     api = schedule_api or _schedule_api()
     schedule = scheduler or api.schedule
+    if not exact_buffer and scheduler is None and schedule_api is None:
+        schedule = functools.partial(
+            schedule, buffer_key=lambda z: capacity_entry(hw, api.scratchpad_kb(z, hw.data_res)))
     bits = -(-hw.data_res // point.dac_res)
     plan = plan_macros(cnet, macros, partners)
     placement = place_macros(cnet, plan)

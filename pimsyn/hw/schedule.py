@@ -50,7 +50,7 @@ from __future__ import annotations
 
 import math
 from functools import cached_property
-from typing import Sequence
+from typing import Callable, Sequence
 
 import numpy as np
 
@@ -91,13 +91,20 @@ def scratchpad_kb(buffer_elements: float, data_res: int) -> int:
 
 def schedule(
     problem: ScheduleProblem, op_cycles: Sequence[Sequence[int]], *, layer_buffers: bool = False,
-    op_starts: bool = False,
+    op_starts: bool = False, buffer_key: Callable[[float], object] | None = None,
 ) -> ScheduleResult:
     """Cycle count, bubbles and scratchpad need of one DAG schedule (spec 5.12-5.14).
 
     With ``layer_buffers`` the result also lists IB_l and OB_l of every layer; without it
     only Z is exact (layers that cannot reach the maximum are bounded, not replayed). With
     ``op_starts`` it lists, per layer and op, the cycle block 0 (bit 0) of that op starts.
+
+    ``buffer_key`` (a monotone function of Z, e.g. the scratchpad table entry Z needs)
+    says how much of Z the caller needs: Z is then only resolved until every value still
+    possible has the same key, and ``buffer_elements`` is the upper end of that bracket
+    (``buffer_exact`` False when it may not be Z itself). The DSE's fitness needs only the
+    table entry; replaying the tied scratchpad events in the reference's order is the
+    costliest part of a big network's schedule (docs/cost-model.md, "Scratchpad size").
     """
     der = problem.derived
     taus = der.check_cycles(op_cycles)
@@ -108,6 +115,9 @@ def schedule(
         outputs = [timing.output_buffer(layer) for layer in range(der.num_layers)]
         buffer_elements = max(ib + ob for ib, ob in zip(inputs, outputs))
         extra = dict(input_buffers=tuple(inputs), output_buffers=tuple(outputs))
+    elif buffer_key is not None:
+        buffer_elements, exact = timing.buffer_bracket(buffer_key)
+        extra = {} if exact else dict(buffer_exact=False)
     else:
         buffer_elements = timing.buffer_elements()
         extra = {}
@@ -773,6 +783,27 @@ class _FastTiming:
                 break
             best = max(best, inputs[layer] + self.output_buffer(layer))
         return best
+
+    def buffer_bracket(self, key) -> tuple[float, bool]:
+        """(Z or an upper bound of it, exact?): like :meth:`buffer_elements`, but layers
+        are replayed only while the smallest and the largest Z still possible have
+        different ``key`` values (``key`` monotone in Z)."""
+        inputs = self.der.input_buffer
+        pending = []
+        best = 0.0
+        for layer, input_elems in enumerate(inputs):
+            lower, upper = self._output_bounds(layer)
+            best = max(best, input_elems + lower)
+            if upper != lower:
+                pending.append((input_elems + upper, layer))
+        pending.sort(reverse=True)
+        for index, (reach, layer) in enumerate(pending):
+            if reach <= best:
+                return best, True
+            if key(best) == key(reach):  # every Z in [best, reach] has the same key
+                return reach, False
+            best = max(best, inputs[layer] + self.output_buffer(layer))
+        return best, True
 
     def _output_bounds(self, layer: int) -> tuple[int, int]:
         """(lower, upper) bounds of OB_l from the two extreme orders of same-step events."""

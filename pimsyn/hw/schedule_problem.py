@@ -88,6 +88,7 @@ class ScheduleResult:
     input_buffers: tuple[float, ...] = ()  # IB_l per layer (elements)
     output_buffers: tuple[int, ...] = ()  # OB_l per layer (elements)
     op_starts: tuple[tuple[int, ...], ...] = ()  # per layer, per op: start cycle of block 0, bit 0
+    buffer_exact: bool = True  # False: buffer_elements is an upper bound of Z (schedule's buffer_key)
 
 
 class DerivedProblem:
