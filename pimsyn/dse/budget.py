@@ -11,8 +11,16 @@ each survivor `eta` times the previous round's evaluations of local refinement, 
   finalists' refinement grows (more chunks of the same trajectory), so the result at a
   higher effort is never below the result at a lower one (same seed).
 
-`scale` (<= 1) shrinks the evaluation counts for networks whose evaluations are slow
-(`network_scale`), so big networks finish in minutes, not hours.
+`scale` (<= 1, `network_scale`) is a network's evaluation cost relative to AlexNet. A
+slow network's evaluation counts shrink with its square root, so big networks finish in
+minutes, not hours (ResNet-18, VGG-13/16, MSRA-A: 2-6 minutes on 2 cores at effort 1,
+docs/benchmarks.md). With fewer evaluations per arm the screening's ranking of the
+duplication candidates matters more, and it is noisy (a candidate's best of a few random
+macro genes swings by 2-8x between seeds, while the candidates' climbed values differ by
+a few %): a slow network therefore keeps its best three candidates per (combination,
+ResDAC) as separate arms in the halving (`arms_per_start`), which removed most of the
+seed-to-seed spread on VGG-13 (docs/benchmarks.md, "Convergence"). AlexNet-sized
+networks keep one: their halving rounds are long enough to move the duplication.
 """
 
 from __future__ import annotations
@@ -50,7 +58,8 @@ class SearchBudget:
     @classmethod
     def from_effort(cls, effort: float, scale: float = 1.0) -> "SearchBudget":
         screen = min(effort, 1.0)
-        scale = min(1.0, max(scale, 0.05))
+        slow = scale < 1.0
+        scale = math.sqrt(min(1.0, max(scale, 0.05)))
 
         def scaled(base: float, low: int, factor: float = screen) -> int:
             return max(low, int(round(base * factor)))
@@ -65,6 +74,7 @@ class SearchBudget:
             finalists=2,
             chunk=scaled(400, 20, scale),
             chunks=scaled(6, 1, effort),
+            arms_per_start=3 if slow else 1,
         )
 
 
