@@ -34,6 +34,7 @@ compiled kernel, the interpreted one and the Python classes agree.
 from __future__ import annotations
 
 import importlib.util
+import itertools
 import types
 
 import numpy as np
@@ -1347,7 +1348,8 @@ class KernelSegment:
             timing._est_rows[layer] = None
 
     def _drain(self, sc) -> None:
-        """Hand the bubble records made so far to the step order (materialised lazily)."""
+        """Hand the bubble records made so far to the step order; a node's records become
+        bubbles when the order first looks the node up (`_Records`)."""
         count = int(sc[_NREC])
         if not count:
             return
@@ -1357,30 +1359,7 @@ class KernelSegment:
         blockers = self._region(H_BL, s.bl_cap * W_BL)[:nbl * W_BL].reshape(nbl, W_BL).copy()
         sc[_NREC] = 0
         sc[_NBL] = 0
-        self.timing.order.defer(lambda: self._materialize(records, blockers))
-
-    def _materialize(self, records, blockers) -> None:
-        order = self.timing.order
-        lo = self.static.lo
-        keys = self.static.key_list
-        for row in records.tolist():
-            kind, blk, block, column, step, end = row[:6]
-            node = (blk + lo, block, column, 0)
-            if kind == REC_NOC:
-                first, count = row[6], row[7]
-                found = [(b[0], b[1], (keys[b[2]][0], b[3], keys[b[2]][1], 0))
-                         for b in blockers[first:first + count].tolist()]
-                order.set_bubble_range(node, step, end, _noc_maker(node, found, order))
-            elif kind == REC_ADC:
-                runner_layer, runner_k = keys[row[6]]
-                order.set_bubble_range(node, step, end,
-                                       _adc_maker(node, runner_layer, row[7], runner_k, row[8], order))
-            else:
-                node_a = (row[8] + lo, row[9], row[10], 0)
-                node_b = (row[11] + lo, row[12], row[13], 0)
-                # REC_PAIR: the pair is put in Proc order on first use; REC_SORTED: in order
-                lazy = order if kind == REC_PAIR else None
-                order.set_bubble(node, Bubble(step, 1, ((node_a, step), (node_b, step)), lazy))
+        self.timing.order.add_lazy(_Records(records, blockers, s.lo, s.key_list, self.timing.order))
 
     def _decide(self, sc, key_tau) -> None:
         """NocSegment._free_victims with the ``A`` order: the flags mark the involved free
@@ -1427,6 +1406,46 @@ class KernelSegment:
                 if first_yields:
                     break
                 marked[j] = True
+
+
+class _Records:
+    """One drained batch of the kernel's bubble records, indexed by victim node; ``take``
+    turns a node's records into bubbles (in record order) the first time it is asked."""
+
+    def __init__(self, records, blockers, lo: int, keys, order) -> None:
+        self.records, self.blockers, self.lo, self.keys, self.order = records, blockers, lo, keys, order
+        by_node = np.argsort((records[:, 1] * (int(records[:, 2].max()) + 1) + records[:, 2])
+                             * (int(records[:, 3].max()) + 1) + records[:, 3], kind="stable")
+        cols = records[by_node, 1:4]
+        first = np.flatnonzero(np.concatenate(([True], np.any(cols[1:] != cols[:-1], axis=1))))
+        ends = np.append(first[1:], len(by_node)).tolist()
+        heads = cols[first] + np.array([lo, 0, 0])
+        nodes = zip(heads[:, 0].tolist(), heads[:, 1].tolist(), heads[:, 2].tolist(), itertools.repeat(0))
+        self.by_node = by_node
+        self.span = dict(zip(nodes, zip(first.tolist(), ends)))
+
+    def take(self, node) -> None:
+        span = self.span.pop(node, None)
+        if span is None:
+            return
+        order, keys, blockers = self.order, self.keys, self.blockers
+        for row in self.records[self.by_node[span[0]:span[1]]].tolist():
+            kind, _, _, _, step, end = row[:6]
+            if kind == REC_NOC:
+                first, count = row[6], row[7]
+                found = [(b[0], b[1], (keys[b[2]][0], b[3], keys[b[2]][1], 0))
+                         for b in blockers[first:first + count].tolist()]
+                order.register_bubble_range(node, step, end, _noc_maker(node, found, order))
+            elif kind == REC_ADC:
+                runner_layer, runner_k = keys[row[6]]
+                order.register_bubble_range(node, step, end,
+                                            _adc_maker(node, runner_layer, row[7], runner_k, row[8], order))
+            else:
+                node_a = (row[8] + self.lo, row[9], row[10], 0)
+                node_b = (row[11] + self.lo, row[12], row[13], 0)
+                # REC_PAIR: the pair is put in Proc order on first use; REC_SORTED: in order
+                lazy = order if kind == REC_PAIR else None
+                order.register_bubble(node, Bubble(step, 1, ((node_a, step), (node_b, step)), lazy))
 
 
 def _store_known(g, gh, nodes, node, step, first, second) -> None:

@@ -92,23 +92,50 @@ class StepOrder:
         #: (a, a_step, b, b_step) -> True/False, or the pair it reduces to (see _try_before)
         self.cache: dict = {}
         #: callables that register bubbles (set_bubble / set_bubble_range), run before the
-        #: first comparison that could read them (the compiled segments defer theirs)
+        #: first comparison that could read them
         self._deferred: list = []
+        #: sources of bubbles registered per node on first lookup (``take(node)`` registers
+        #: that node's bubbles; the compiled segments hand theirs over this way, most are
+        #: never looked up)
+        self._lazy: list = []
 
     def defer(self, register) -> None:
         """Run ``register()`` (which sets bubbles) before the next comparison."""
         self._deferred.append(register)
 
+    def add_lazy(self, source) -> None:
+        """``source.take(node)`` registers node's bubbles (through ``register_bubble`` /
+        ``register_bubble_range``) when the node is first looked up; sources added earlier
+        register first."""
+        self._lazy.append(source)
+
     def _flush(self) -> None:
         while self._deferred:
             self._deferred.pop(0)()
 
+    def _pull(self, node: Node) -> None:
+        for source in self._lazy:
+            source.take(node)
+
     # -- public ---------------------------------------------------------------------------
     def set_bubble(self, node: Node, bubble: Bubble) -> None:
+        if self._lazy:  # what the lazy sources hold for the node came first
+            self._pull(node)
         self.bubbles.setdefault(node, {})[bubble.step] = bubble
 
     def set_bubble_range(self, node: Node, first: int, end: int, make) -> None:
         """The node is bubbled at every step first..end-1; ``make(step)`` builds the Bubble."""
+        if self._lazy:
+            self._pull(node)
+        if end > first:
+            self.bubble_ranges.setdefault(node, []).append((first, end, make))
+
+    def register_bubble(self, node: Node, bubble: Bubble) -> None:
+        """set_bubble for lazy sources (no pull)."""
+        self.bubbles.setdefault(node, {})[bubble.step] = bubble
+
+    def register_bubble_range(self, node: Node, first: int, end: int, make) -> None:
+        """set_bubble_range for lazy sources (no pull)."""
         if end > first:
             self.bubble_ranges.setdefault(node, []).append((first, end, make))
 
@@ -236,6 +263,8 @@ class StepOrder:
     def _try_last_parent(self, node, step):
         """(lp, None) if known or unambiguous, else (None, node) when tied parents must be
         compared first (the caller resolves it with :meth:`_resolve`)."""
+        if self._lazy:
+            self._pull(node)
         retries = self.bubbles.get(node)
         if retries is not None and step - 1 in retries:
             return retries[step - 1], None
