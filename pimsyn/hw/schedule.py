@@ -49,12 +49,11 @@ cycles = 1 + the largest start step (5.13; the reference counts the final step).
 from __future__ import annotations
 
 import math
-from functools import cached_property
 from typing import Callable, Sequence
 
 import numpy as np
 
-from pimsyn.hw import schedule_kernel
+from pimsyn.hw import schedule_kernel, schedule_kernel_host
 from pimsyn.hw.schedule_events import EventSegment, event_segment_eligible
 from pimsyn.hw.schedule_noc import NocSegment, noc_segment_eligible
 from pimsyn.hw.schedule_order import TIED, Bubble, StepOrder
@@ -203,7 +202,7 @@ def _whole_network(der: DerivedProblem) -> _Segment | None:
     found = getattr(der, "_kernel_whole", False)
     if found is False:
         whole = _Segment(0, der.num_layers - 1, list(der.noc_pairs), list(der.adc_pairs))
-        ok = all(schedule_kernel.kernel_segment_eligible(der, seg) for seg in _segments(der))
+        ok = all(schedule_kernel_host.kernel_segment_eligible(der, seg) for seg in _segments(der))
         found = der._kernel_whole = whole if ok else None
     return found
 
@@ -247,7 +246,7 @@ class _FastTiming:
         self._whole = False  # every layer scheduled by one kernel run (rows hold all starts)
         self._bounds = None  # (lower, upper) OB bounds per layer, from the kernel
         if KERNEL is not None and EVENT_SEGMENTS:
-            layout = schedule_kernel.global_layout(der)
+            layout = schedule_kernel_host.global_layout(der)
             self._layout = layout
             self.rows = np.empty(layout.total, dtype=np.int64)
             self.g, self.nodes = layout.memory()
@@ -316,7 +315,7 @@ class _FastTiming:
             if whole is not None:
                 # one kernel run over every layer: plain layers are rows computed as soon as
                 # their inputs are final, conflicts resolved in time order (schedule_kernel)
-                schedule_kernel.KernelSegment(self, whole, KERNEL).run()
+                schedule_kernel_host.KernelSegment(self, whole, KERNEL).run()
                 self._whole = True
                 return
         layer = 0
@@ -403,8 +402,8 @@ class _FastTiming:
 
     # -- conflicts --------------------------------------------------------------------------
     def _resolve_segment(self, seg: _Segment) -> None:
-        if KERNEL is not None and EVENT_SEGMENTS and schedule_kernel.kernel_segment_eligible(self.der, seg):
-            schedule_kernel.KernelSegment(self, seg, KERNEL).run()
+        if KERNEL is not None and EVENT_SEGMENTS and schedule_kernel_host.kernel_segment_eligible(self.der, seg):
+            schedule_kernel_host.KernelSegment(self, seg, KERNEL).run()
             return
         # A segment of one layer (its own TRAN-MRG pair, as every AlexNet layer) has few
         # conflicts: the vectorised step path below beats the event simulation there. Both
@@ -809,7 +808,7 @@ class _FastTiming:
         """(lower, upper) bounds of OB_l from the two extreme orders of same-step events."""
         if self._whole:
             if self._bounds is None:
-                self._bounds = schedule_kernel.output_bounds(self, KERNEL, _output_events)
+                self._bounds = schedule_kernel_host.output_bounds(self, KERNEL, _output_events)
             return self._bounds[layer]
         events = _output_events(self.der, layer)
         if events is None:
