@@ -13,14 +13,15 @@ each survivor `eta` times the previous round's evaluations of local refinement, 
 
 `scale` (<= 1, `network_scale`) is a network's evaluation cost relative to AlexNet. A
 slow network's evaluation counts shrink with its square root, so big networks finish in
-minutes, not hours (ResNet-18, VGG-13/16, MSRA-A: 2-6 minutes on 2 cores at effort 1,
-docs/benchmarks.md). With fewer evaluations per arm the screening's ranking of the
+minutes, not hours (ResNet-18, VGG-13/16, MSRA-A: 3.5-8.5 minutes at effort 1 on 2 cores
+shared with another job, docs/benchmarks.md). With fewer evaluations per arm the screening's ranking of the
 duplication candidates matters more, and it is noisy (a candidate's best of a few random
 macro genes swings by 2-8x between seeds, while the candidates' climbed values differ by
 a few %): a slow network therefore keeps its best three candidates per (combination,
-ResDAC) as separate arms in the halving (`arms_per_start`), which removed most of the
-seed-to-seed spread on VGG-13 (docs/benchmarks.md, "Convergence"). AlexNet-sized
-networks keep one: their halving rounds are long enough to move the duplication.
+ResDAC) as separate arms in the halving (`arms_per_start`); with both, three seeds agree
+within 2 % on ResNet-18, VGG-16 and MSRA-A (VGG-13: 3 %, from 6 %; docs/benchmarks.md,
+"Convergence of the big networks"). AlexNet-sized networks keep one arm per start: their
+halving rounds are long enough to move the duplication.
 """
 
 from __future__ import annotations
