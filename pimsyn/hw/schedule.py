@@ -114,12 +114,9 @@ def schedule(
         outputs = [timing.output_buffer(layer) for layer in range(der.num_layers)]
         buffer_elements = max(ib + ob for ib, ob in zip(inputs, outputs))
         extra = dict(input_buffers=tuple(inputs), output_buffers=tuple(outputs))
-    elif buffer_key is not None:
-        buffer_elements, exact = timing.buffer_bracket(buffer_key)
-        extra = {} if exact else dict(buffer_exact=False)
     else:
-        buffer_elements = timing.buffer_elements()
-        extra = {}
+        buffer_elements, exact = timing.buffer_elements(buffer_key)
+        extra = {} if exact else dict(buffer_exact=False)
     if op_starts:
         extra["op_starts"] = tuple(
             tuple(timing.start((layer, 0, k, 0)) for k in range(len(der.ops[layer])))
@@ -766,9 +763,11 @@ class _FastTiming:
             last = max(last, int(self._bit_starts(layer).max()))
         return last + 1
 
-    def buffer_elements(self) -> float:
-        """Z = max_l (IB_l + OB_l) (5.14). OB_l is bracketed first; only layers whose bounds
-        differ and whose upper bound could still reach the maximum are replayed in order."""
+    def buffer_elements(self, key=None) -> tuple[float, bool]:
+        """(Z, True) with Z = max_l (IB_l + OB_l) (5.14). OB_l is bracketed first; only layers
+        whose bounds differ and whose upper bound could still reach the maximum are replayed
+        in order. With ``key`` (monotone in Z) the replays stop as soon as the smallest and
+        the largest Z still possible have the same key: then (that largest Z, False)."""
         inputs = self.der.input_buffer
         pending = []
         best = 0.0
@@ -780,26 +779,7 @@ class _FastTiming:
         for reach, layer in sorted(pending, reverse=True):
             if reach <= best:
                 break
-            best = max(best, inputs[layer] + self.output_buffer(layer))
-        return best
-
-    def buffer_bracket(self, key) -> tuple[float, bool]:
-        """(Z or an upper bound of it, exact?): like :meth:`buffer_elements`, but layers
-        are replayed only while the smallest and the largest Z still possible have
-        different ``key`` values (``key`` monotone in Z)."""
-        inputs = self.der.input_buffer
-        pending = []
-        best = 0.0
-        for layer, input_elems in enumerate(inputs):
-            lower, upper = self._output_bounds(layer)
-            best = max(best, input_elems + lower)
-            if upper != lower:
-                pending.append((input_elems + upper, layer))
-        pending.sort(reverse=True)
-        for index, (reach, layer) in enumerate(pending):
-            if reach <= best:
-                return best, True
-            if key(best) == key(reach):  # every Z in [best, reach] has the same key
+            if key is not None and key(best) == key(reach):  # every Z in [best, reach] has one key
                 return reach, False
             best = max(best, inputs[layer] + self.output_buffer(layer))
         return best, True

@@ -34,7 +34,7 @@ import heapq
 import numpy as np
 
 from pimsyn.hw.schedule_noc import NocSegment
-from pimsyn.hw.schedule_order import Bubble
+from pimsyn.hw.schedule_order import adc_wait_bubble, noc_wait_bubble
 from pimsyn.hw.schedule_problem import ScheduleError
 
 
@@ -204,11 +204,7 @@ class EventSegment(NocSegment):
         end = start + self.bits
         order = self.timing.order
         runner_layer, runner_k = partner
-
-        def make(attempt: int) -> Bubble:
-            running_bit = (runner_layer, block, runner_k, attempt - start)
-            return Bubble(attempt, 0, ((node, attempt), (running_bit, attempt)), order)
-
+        make = adc_wait_bubble(node, runner_layer, block, runner_k, start, order)
         order.set_bubble_range(node, step, end, make)
         self.timing.adc_bubbles += end - step
         return end
@@ -216,23 +212,7 @@ class EventSegment(NocSegment):
     def _bubble_wait(self, node, step: int, blockers: list, order) -> int:
         """As :meth:`NocSegment._bubble_wait`, with the bubbles made on first use."""
         end = max(b[1] for b in blockers)
-        if len(blockers) == 1:
-            first_entry = (blockers[0][2], blockers[0][0])
-
-            def make(attempt: int) -> Bubble:
-                return Bubble(attempt, 1, (first_entry, (node, attempt)))
-        else:
-            blockers = sorted(blockers, key=lambda b: (b[0], b[1]))
-
-            def make(attempt: int) -> Bubble:
-                live = [b for b in blockers if b[1] > attempt]
-                tied = [b for b in live if b[0] == live[0][0]]
-                if len(tied) > 1:
-                    first = order.sort_entries([(b[2], b[0]) for b in tied])[0]
-                else:
-                    first = (live[0][2], live[0][0])
-                return Bubble(attempt, 1, (first, (node, attempt)))
-
+        make = noc_wait_bubble(node, blockers, order)
         order.set_bubble_range(node, step, end, make)
         self.timing.noc_bubbles += end - step
         return end

@@ -25,8 +25,21 @@ from pimsyn.hw.schedule_kernel import (  # the kernel's memory layout and entry 
     W_RUNNING, W_SCRATCH, W_WAITS, _ADC, _BREC_CAP, _G_SIZE, _H_SIZE, _NBL, _NEG, _NFREE, _NOC, _NREC,
     _OVERFLOW, _PY, _SC_SIZE, _STACK_CAP, _STEP,
 )
-from pimsyn.hw.schedule_order import Bubble
+from pimsyn.hw.schedule_order import Bubble, adc_wait_bubble, noc_wait_bubble
 from pimsyn.hw.schedule_problem import ScheduleError
+
+
+def _pack(regions, header_size: int) -> tuple[np.ndarray, np.ndarray]:
+    """Concatenate the (slot, values) regions into one int64 array; the header holds each
+    region's offset at its slot."""
+    header = np.zeros(header_size, dtype=np.int64)
+    parts, offset = [], 0
+    for slot, values in regions:
+        values = np.asarray(values, dtype=np.int64).ravel()
+        header[slot] = offset
+        parts.append(values)
+        offset += len(values)
+    return header, np.concatenate(parts)
 
 
 class _EventTable:
@@ -108,14 +121,8 @@ class GlobalLayout:
             poff[layer + 1] = len(prov)
         regions = [(G_ROFF, roff), (G_NCOL, ncol), (G_NBLK, nblk), (G_POFF, poff), (G_PROV, prov),
                    (G_PAROFF, paroff), (G_PAR, np.concatenate(parents) if parents else [])]
-        header = np.zeros(_G_SIZE, dtype=np.int64)
-        parts, offset = [], 0
-        for slot, values in regions:
-            values = np.asarray(values, dtype=np.int64).ravel()
-            header[slot] = offset
-            parts.append(values)
-            offset += len(values)
-        self.static = np.concatenate(parts)
+        header, self.static = _pack(regions, _G_SIZE)
+        offset = len(self.static)
         header[G_OK] = offset
         header[G_BSC] = offset + L
         header[G_STACK] = offset + L + 4
@@ -246,14 +253,8 @@ class _Static:
             (H_ADCPARTNER, adc_partner), (H_POFF, poff), (H_PLIST, plist), (H_PMAT, pmat.ravel()),
             (H_KEYLAYER, key_layer), (H_KEYCOL, [key[1] for key in key_list]),
         ]
-        header = np.zeros(_H_SIZE, dtype=np.int64)
-        parts, offset = [], 0
-        for slot, values in regions:
-            values = np.asarray(values, dtype=np.int64).ravel()
-            header[slot] = offset
-            parts.append(values)
-            offset += len(values)
-        self.memory = np.concatenate(parts)
+        header, self.memory = _pack(regions, _H_SIZE)
+        offset = len(self.memory)
         work_cap = L + 2 * len(cons) + 16
         rec_cap = 1024 + 4 * (self.cap + 1)  # FLUSH drains them when nearly full
         bl_cap = 1024 + 2 * (self.cap + 1) * max(1, NK)
@@ -442,11 +443,11 @@ class _Records:
                 first, count = row[6], row[7]
                 found = [(b[0], b[1], (keys[b[2]][0], b[3], keys[b[2]][1], 0))
                          for b in blockers[first:first + count].tolist()]
-                order.register_bubble_range(node, step, end, _noc_maker(node, found, order))
+                order.register_bubble_range(node, step, end, noc_wait_bubble(node, found, order))
             elif kind == REC_ADC:
                 runner_layer, runner_k = keys[row[6]]
                 order.register_bubble_range(node, step, end,
-                                            _adc_maker(node, runner_layer, row[7], runner_k, row[8], order))
+                                            adc_wait_bubble(node, runner_layer, row[7], runner_k, row[8], order))
             else:
                 node_a = (row[8] + self.lo, row[9], row[10], 0)
                 node_b = (row[11] + self.lo, row[12], row[13], 0)
@@ -463,33 +464,3 @@ def _store_known(g, gh, nodes, node, step, first, second) -> None:
     if x >= 0:
         g[x + B_E1L], g[x + B_E1B], g[x + B_E1K] = first[:3]
         g[x + B_E2L], g[x + B_E2B], g[x + B_E2K] = second[:3]
-
-
-def _noc_maker(node, blockers, order):
-    """EventSegment._bubble_wait's ``make``."""
-    if len(blockers) == 1:
-        first_entry = (blockers[0][2], blockers[0][0])
-
-        def make(attempt: int) -> Bubble:
-            return Bubble(attempt, 1, (first_entry, (node, attempt)))
-        return make
-    blockers = sorted(blockers, key=lambda b: (b[0], b[1]))
-
-    def make_many(attempt: int) -> Bubble:
-        live = [b for b in blockers if b[1] > attempt]
-        tied = [b for b in live if b[0] == live[0][0]]
-        if len(tied) > 1:
-            first = order.sort_entries([(b[2], b[0]) for b in tied])[0]
-        else:
-            first = (live[0][2], live[0][0])
-        return Bubble(attempt, 1, (first, (node, attempt)))
-    return make_many
-
-
-def _adc_maker(node, runner_layer, block, runner_k, start, order):
-    """EventSegment._adc_wait's ``make``."""
-
-    def make(attempt: int) -> Bubble:
-        running_bit = (runner_layer, block, runner_k, attempt - start)
-        return Bubble(attempt, 0, ((node, attempt), (running_bit, attempt)), order)
-    return make

@@ -33,7 +33,7 @@ import heapq
 
 import numpy as np
 
-from pimsyn.hw.schedule_order import Bubble
+from pimsyn.hw.schedule_order import Bubble, noc_wait_bubble
 from pimsyn.hw.schedule_problem import ScheduleError
 
 _NEG = -(1 << 40)
@@ -234,23 +234,10 @@ class NocSegment:
 
     def _bubble_wait(self, node, step: int, blockers: list, order) -> int:
         """Bubbles of the victim for every step until its last blocker ends; returns that step."""
-        set_bubble = order.set_bubble
-        if len(blockers) == 1:
-            start, end, other = blockers[0]
-            first_entry = (other, start)
-            for attempt in range(step, end):
-                set_bubble(node, Bubble(attempt, 1, (first_entry, (node, attempt))))
-        else:
-            blockers.sort(key=lambda b: (b[0], b[1]))
-            end = max(b[1] for b in blockers)
-            for attempt in range(step, end):
-                live = [b for b in blockers if b[1] > attempt]
-                tied = [b for b in live if b[0] == live[0][0]]
-                if len(tied) > 1:
-                    first_entry = order.sort_entries([(b[2], b[0]) for b in tied])[0]
-                else:
-                    first_entry = (live[0][2], live[0][0])
-                set_bubble(node, Bubble(attempt, 1, (first_entry, (node, attempt))))
+        end = max(b[1] for b in blockers)
+        make = noc_wait_bubble(node, blockers, order)
+        for attempt in range(step, end):
+            order.set_bubble(node, make(attempt))
         self.timing.noc_bubbles += end - step
         return end
 

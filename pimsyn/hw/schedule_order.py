@@ -91,27 +91,16 @@ class StepOrder:
         self.bubble_ranges: dict = {}
         #: (a, a_step, b, b_step) -> True/False, or the pair it reduces to (see _try_before)
         self.cache: dict = {}
-        #: callables that register bubbles (set_bubble / set_bubble_range), run before the
-        #: first comparison that could read them
-        self._deferred: list = []
         #: sources of bubbles registered per node on first lookup (``take(node)`` registers
         #: that node's bubbles; the compiled segments hand theirs over this way, most are
         #: never looked up)
         self._lazy: list = []
-
-    def defer(self, register) -> None:
-        """Run ``register()`` (which sets bubbles) before the next comparison."""
-        self._deferred.append(register)
 
     def add_lazy(self, source) -> None:
         """``source.take(node)`` registers node's bubbles (through ``register_bubble`` /
         ``register_bubble_range``) when the node is first looked up; sources added earlier
         register first."""
         self._lazy.append(source)
-
-    def _flush(self) -> None:
-        while self._deferred:
-            self._deferred.pop(0)()
 
     def _pull(self, node: Node) -> None:
         for source in self._lazy:
@@ -121,14 +110,13 @@ class StepOrder:
     def set_bubble(self, node: Node, bubble: Bubble) -> None:
         if self._lazy:  # what the lazy sources hold for the node came first
             self._pull(node)
-        self.bubbles.setdefault(node, {})[bubble.step] = bubble
+        self.register_bubble(node, bubble)
 
     def set_bubble_range(self, node: Node, first: int, end: int, make) -> None:
         """The node is bubbled at every step first..end-1; ``make(step)`` builds the Bubble."""
         if self._lazy:
             self._pull(node)
-        if end > first:
-            self.bubble_ranges.setdefault(node, []).append((first, end, make))
+        self.register_bubble_range(node, first, end, make)
 
     def register_bubble(self, node: Node, bubble: Bubble) -> None:
         """set_bubble for lazy sources (no pull)."""
@@ -144,8 +132,6 @@ class StepOrder:
 
         Steps default to the nodes' final starts.
         """
-        if self._deferred:
-            self._flush()
         if a_step is None:
             a_step = self.timing.start(a)
         if b_step is None:
@@ -163,13 +149,9 @@ class StepOrder:
         return self.before(a[0], b[0], a[1], b[1])
 
     def sort_nodes(self, nodes: list) -> list:
-        if self._deferred:
-            self._flush()
         return sorted(nodes, key=cmp_to_key(self._cmp))
 
     def sort_entries(self, entries: list) -> list:
-        if self._deferred:
-            self._flush()
         return sorted(entries, key=cmp_to_key(self._cmp_entries))
 
     # -- internals ------------------------------------------------------------------------
@@ -324,3 +306,37 @@ class StepOrder:
                 continue
             memo[top] = winner
             stack.pop()
+
+
+def noc_wait_bubble(node: Node, blockers: list, order: StepOrder):
+    """``make(attempt)`` for a NoC victim waiting behind ``blockers`` [(start, end, running
+    node)]: each attempt's bubble comes from the pair of the victim and the blocker it met
+    first in Proc order (the earliest start among those still running; ties in ``A``
+    order)."""
+    if len(blockers) == 1:
+        first_entry = (blockers[0][2], blockers[0][0])
+
+        def make(attempt: int) -> Bubble:
+            return Bubble(attempt, 1, (first_entry, (node, attempt)))
+        return make
+    blockers = sorted(blockers, key=lambda b: (b[0], b[1]))
+
+    def make_many(attempt: int) -> Bubble:
+        live = [b for b in blockers if b[1] > attempt]
+        tied = [b for b in live if b[0] == live[0][0]]
+        if len(tied) > 1:
+            first = order.sort_entries([(b[2], b[0]) for b in tied])[0]
+        else:
+            first = (live[0][2], live[0][0])
+        return Bubble(attempt, 1, (first, (node, attempt)))
+    return make_many
+
+
+def adc_wait_bubble(node: Node, runner_layer: int, block: int, runner_k: int, start: int, order: StepOrder):
+    """``make(attempt)`` for an ADC victim waiting behind a burst of (runner_layer, block,
+    runner_k) that started at ``start``: the pair of the victim and the bit running then."""
+
+    def make(attempt: int) -> Bubble:
+        running_bit = (runner_layer, block, runner_k, attempt - start)
+        return Bubble(attempt, 0, ((node, attempt), (running_bit, attempt)), order)
+    return make
