@@ -354,6 +354,8 @@ def _relative(path, outdir) -> str:
 def space_from_options(ratios, xbars, cell_resolutions, dac_resolutions, reference_grid: bool = False):
     """The design space of the --ratios/--xbars/--cell-resolutions/--dac-resolutions options
     (`synth`, `sweep`), validated."""
+    from dataclasses import replace
+
     from pimsyn.dse.space import DesignSpace, parse_values
 
     space = DesignSpace.reference() if reference_grid else DesignSpace()
@@ -361,15 +363,9 @@ def space_from_options(ratios, xbars, cell_resolutions, dac_resolutions, referen
                                       (cell_resolutions, "cell_resolutions", int, "cell-resolutions"),
                                       (dac_resolutions, "dac_resolutions", int, "dac-resolutions")):
         if text:
-            space = _replace(space, **{field: parse_values(text, kind, option)})
+            space = replace(space, **{field: parse_values(text, kind, option)})
     space.validate()
     return space
-
-
-def _replace(space, **changes):
-    from dataclasses import replace
-
-    return replace(space, **changes)
 
 
 # --------------------------------------------------------------------------------------
