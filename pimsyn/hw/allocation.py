@@ -135,17 +135,7 @@ def allocate_components(
     6. unified: every macro gets the per-macro maximum of each component (FCs too).
     """
     layer = cnet.item_layer
-    wl = workloads
-    if plan.sharing_pairs:
-        wl = wl.copy()
-        for owner, sharer in plan.sharing_pairs:
-            i_owner = np.flatnonzero((layer == owner) & table.is_adc)
-            i_sharer = np.flatnonzero((layer == sharer) & table.is_adc)
-            if len(i_owner) and len(i_sharer):
-                if wl[i_sharer[0]] < wl[i_owner[0]]:
-                    wl[i_sharer] = 0.0
-                else:
-                    wl[i_owner] = 0.0
+    wl = _shared_workloads(cnet, plan, workloads, table)
     is_dac = table.is_dac
     dac_terms = wl[is_dac] * table.peak_power_w[is_dac]
     power_after_dac = sequential_sum(-dac_terms, avail_power_w)
@@ -177,6 +167,24 @@ def allocate_components(
         clock_ns=max(CLOCK_FLOOR_NS, alloc_latency),
         per_macro_max=mx,
     )
+
+
+def _shared_workloads(cnet: CostNetwork, plan: MacroPlan, workloads: np.ndarray, table: ComponentTable) -> np.ndarray:
+    """Spec 5.8 step 1: the ADC workload of the smaller user of each sharing pair is 0
+    (the pair's ADCs are sized for the larger one)."""
+    if not plan.sharing_pairs:
+        return workloads
+    layer = cnet.item_layer
+    wl = workloads.copy()
+    for owner, sharer in plan.sharing_pairs:
+        i_owner = np.flatnonzero((layer == owner) & table.is_adc)
+        i_sharer = np.flatnonzero((layer == sharer) & table.is_adc)
+        if len(i_owner) and len(i_sharer):
+            if wl[i_sharer[0]] < wl[i_owner[0]]:
+                wl[i_sharer] = 0.0
+            else:
+                wl[i_owner] = 0.0
+    return wl
 
 
 def _per_macro_max(cnet: CostNetwork, plan: MacroPlan, units: np.ndarray, other: np.ndarray):
@@ -249,13 +257,58 @@ def allocate_within_budget(
     alloc = allocate_components(cnet, plan, workloads, table, avail_power_w, unified)
     if ok(alloc.units):
         return alloc
+    units_for = _UnitsForPower(cnet, plan, workloads, table, unified)
     lo, hi = alloc.dac_power_w, avail_power_w  # the DACs' power is fixed: hand out more than it
     best = None
     for _ in range(BUDGET_STEPS):
         mid = 0.5 * (lo + hi)
-        trial = allocate_components(cnet, plan, workloads, table, mid, unified)
-        if trial.power_after_dac_w > 0 and ok(trial.units):
-            best, lo = trial, mid
+        power_after_dac, units = units_for(mid)
+        if power_after_dac > 0 and ok(units):
+            best, lo = mid, mid
         else:
             hi = mid
-    return best
+    return None if best is None else allocate_components(cnet, plan, workloads, table, best, unified)
+
+
+class _UnitsForPower:
+    """``allocate_components(..., avail_power_w, ...)``'s (P_a, units) as a function of the
+    power alone: what does not depend on the power (the sharing-adjusted workloads, the
+    DAC terms, K_s, wl/f) is computed once, so a bisection step costs a few array
+    operations. The same floating-point operations in the same order as
+    `allocate_components`, hence the same units bit for bit (test_cost_allocation.py)."""
+
+    def __init__(self, cnet: CostNetwork, plan: MacroPlan, workloads: np.ndarray, table: ComponentTable,
+                 unified: bool) -> None:
+        wl = _shared_workloads(cnet, plan, workloads, table)
+        is_dac = table.is_dac
+        self.neg_dac_terms = -(wl[is_dac] * table.peak_power_w[is_dac])
+        other = ~is_dac
+        freq = table.frequency_ghz
+        self.latency_power = sequential_sum((wl[other] * table.peak_power_w[other]) / freq[other])
+        self.positive = other & (wl > 0)
+        self.wl_per_f = wl[self.positive] / table.frequency_ghz[self.positive]
+        self.base = np.zeros(len(wl), dtype=np.int64)
+        self.base[is_dac] = wl[is_dac].astype(np.int64)
+        self.unified = unified
+        if unified:
+            layer = cnet.item_layer
+            self.m = plan.layer_macros[layer]
+            self.code = cnet.item_component_code
+            self.counted = other & ~cnet.is_fc[layer]
+            self.components = len(cnet.components)
+            self.other = other
+
+    def __call__(self, avail_power_w: float) -> tuple[float, np.ndarray]:
+        power_after_dac = sequential_sum(self.neg_dac_terms, avail_power_w)
+        kappa = self.latency_power / power_after_dac
+        units = self.base.copy()
+        units[self.positive] = np.ceil(self.wl_per_f / kappa).astype(np.int64)
+        if self.unified and self.counted.any():
+            per_macro = -(-units // self.m)
+            mx_arr = np.zeros(self.components, dtype=np.int64)
+            np.maximum.at(mx_arr, self.code[self.counted], per_macro[self.counted])
+            has = np.zeros(self.components, dtype=bool)
+            has[self.code[self.counted]] = True
+            grow = self.other & has[self.code] & (units > 0)
+            units[grow] = mx_arr[self.code[grow]] * self.m[grow]
+        return power_after_dac, units

@@ -422,6 +422,10 @@ class _Records:
 
     def __init__(self, records, blockers, lo: int, keys, order) -> None:
         self.records, self.blockers, self.lo, self.keys, self.order = records, blockers, lo, keys, order
+        self.span = None  # victim node -> (first, end) in by_node, built on the first take
+
+    def _index(self) -> None:
+        records, lo = self.records, self.lo
         by_node = np.argsort((records[:, 1] * (int(records[:, 2].max()) + 1) + records[:, 2])
                              * (int(records[:, 3].max()) + 1) + records[:, 3], kind="stable")
         cols = records[by_node, 1:4]
@@ -433,6 +437,8 @@ class _Records:
         self.span = dict(zip(nodes, zip(first.tolist(), ends)))
 
     def take(self, node) -> None:
+        if self.span is None:
+            self._index()
         span = self.span.pop(node, None)
         if span is None:
             return

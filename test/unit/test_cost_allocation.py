@@ -128,3 +128,22 @@ def test_capacity_entry_rounds_up_to_the_table():
     assert capacity_entry(HW, 32) == 64  # the reference fails here; we use the smallest entry
     assert capacity_entry(HW, 4096) == 4096
     assert capacity_entry(HW, 8192) is None
+
+
+@pytest.mark.parametrize("unified", [False, True])
+@pytest.mark.parametrize("partners", [[-1] * 8, [4, -1, -1, -1, 0, 6, 5, -1]])
+def test_bisection_units_equal_the_full_allocation(design_b, unified, partners):
+    """`allocate_within_budget` bisects on the power with a precomputed form of
+    `allocate_components` (`_UnitsForPower`); its units and P_a must be those of the full
+    allocation at every power the bisection can try, bit for bit."""
+    from pimsyn.hw.allocation import _UnitsForPower
+
+    cnet, state, _, table, workloads, _ = design_b
+    plan = plan_macros(cnet, GENE_MACROS, partners)
+    units_for = _UnitsForPower(cnet, plan, workloads, table, unified)
+    rng = np.random.default_rng(3)
+    for power in np.concatenate(([4.5, 33.32544, 28.953368400000006], rng.uniform(4.4, 40.0, 40))):
+        full = allocate_components(cnet, plan, workloads, table, float(power), unified)
+        power_after_dac, units = units_for(float(power))
+        assert power_after_dac == full.power_after_dac_w
+        assert np.array_equal(units, full.units), power
