@@ -127,46 +127,88 @@ def allocate_components(
     cnet: CostNetwork, plan: MacroPlan, workloads: np.ndarray, table: ComponentTable,
     avail_power_w: float, unified: bool,
 ) -> Allocation:
-    """Spec 5.8 (Eq. 5/6 as implemented) and 5.9.
+    """Spec 5.8 (Eq. 5/6 as implemented) and 5.9 for ``avail_power_w`` (`ComponentAllocator`)."""
+    return ComponentAllocator(cnet, plan, workloads, table, unified).allocation(avail_power_w)
+
+
+class ComponentAllocator:
+    """Spec 5.8 (Eq. 5/6 as implemented) and 5.9 as a function of the available power.
 
     1. ADC workload 0 for the smaller user of each sharing pair; 2. DACs: one per workload
     unit, their power comes off the budget first; 3. kappa = sum(wl*peak/f) / P_a;
     4. units = ceil((wl/f)/kappa); the clock is the slowest realised non-FC latency;
     6. unified: every macro gets the per-macro maximum of each component (FCs too).
+
+    What does not depend on the power (the sharing-adjusted workloads, the DAC terms,
+    K_s, wl/f) is computed once, so the bisection of `allocate_within_budget` costs a few
+    array operations per step (`units`); `allocation` gives the whole record.
     """
-    layer = cnet.item_layer
-    wl = _shared_workloads(cnet, plan, workloads, table)
-    is_dac = table.is_dac
-    dac_terms = wl[is_dac] * table.peak_power_w[is_dac]
-    power_after_dac = sequential_sum(-dac_terms, avail_power_w)
-    other = ~is_dac
-    freq = table.frequency_ghz
-    latency_power = sequential_sum((wl[other] * table.peak_power_w[other]) / freq[other])
-    kappa = latency_power / power_after_dac
-    units = np.zeros(len(wl), dtype=np.int64)
-    units[is_dac] = wl[is_dac].astype(np.int64)
-    positive = other & (wl > 0)
-    units[positive] = np.ceil((wl[positive] / freq[positive]) / kappa).astype(np.int64)
-    non_fc = positive & ~cnet.is_fc[layer]
-    alloc_latency = 0.0
-    if non_fc.any():
-        alloc_latency = max(0.0, float(np.max(wl[non_fc] / (freq[non_fc] * units[non_fc]))))
-    mx, mx_arr, has = _per_macro_max(cnet, plan, units, other)
-    if unified and has is not None:
-        m = plan.layer_macros[layer]
-        code = cnet.item_component_code
-        grow = other & has[code] & (units > 0)
-        units[grow] = mx_arr[code[grow]] * m[grow]
-    return Allocation(
-        units=units,
-        dac_power_w=sequential_sum(dac_terms),
-        power_after_dac_w=power_after_dac,
-        latency_power_sum=latency_power,
-        kappa_ns=kappa,
-        alloc_latency_ns=alloc_latency,
-        clock_ns=max(CLOCK_FLOOR_NS, alloc_latency),
-        per_macro_max=mx,
-    )
+
+    def __init__(self, cnet: CostNetwork, plan: MacroPlan, workloads: np.ndarray, table: ComponentTable,
+                 unified: bool) -> None:
+        self.cnet, self.plan, self.unified = cnet, plan, unified
+        layer = cnet.item_layer
+        wl = _shared_workloads(cnet, plan, workloads, table)
+        is_dac = table.is_dac
+        self.dac_terms = wl[is_dac] * table.peak_power_w[is_dac]
+        self.neg_dac_terms = -self.dac_terms
+        self.other = other = ~is_dac
+        freq = table.frequency_ghz
+        self.latency_power = sequential_sum((wl[other] * table.peak_power_w[other]) / freq[other])
+        self.positive = positive = other & (wl > 0)
+        self.wl_per_f = wl[positive] / freq[positive]
+        self.base = np.zeros(len(wl), dtype=np.int64)
+        self.base[is_dac] = wl[is_dac].astype(np.int64)
+        self.non_fc = non_fc = positive & ~cnet.is_fc[layer]
+        self.wl_non_fc, self.freq_non_fc = wl[non_fc], freq[non_fc]
+        self.m = plan.layer_macros[layer]
+        self.code = cnet.item_component_code
+        self.counted = other & ~cnet.is_fc[layer]
+
+    def _raw(self, avail_power_w: float) -> tuple[float, float, np.ndarray]:
+        """(P_a, kappa, units before the unified growth)."""
+        power_after_dac = sequential_sum(self.neg_dac_terms, avail_power_w)
+        kappa = self.latency_power / power_after_dac
+        units = self.base.copy()
+        units[self.positive] = np.ceil(self.wl_per_f / kappa).astype(np.int64)
+        return power_after_dac, kappa, units
+
+    def _grow(self, units: np.ndarray, mx_arr, has) -> None:
+        """Step 6 (unified): every macro gets the per-macro maximum of each component."""
+        code = self.code
+        grow = self.other & has[code] & (units > 0)
+        units[grow] = mx_arr[code[grow]] * self.m[grow]
+
+    def units(self, avail_power_w: float) -> tuple[float, np.ndarray]:
+        """(P_a, allocated units) for this available power."""
+        power_after_dac, _, units = self._raw(avail_power_w)
+        if self.unified and self.counted.any():
+            per_macro = -(-units // self.m)
+            mx_arr = np.zeros(len(self.cnet.components), dtype=np.int64)
+            np.maximum.at(mx_arr, self.code[self.counted], per_macro[self.counted])
+            has = np.zeros(len(self.cnet.components), dtype=bool)
+            has[self.code[self.counted]] = True
+            self._grow(units, mx_arr, has)
+        return power_after_dac, units
+
+    def allocation(self, avail_power_w: float) -> Allocation:
+        power_after_dac, kappa, units = self._raw(avail_power_w)
+        alloc_latency = 0.0
+        if self.non_fc.any():
+            alloc_latency = max(0.0, float(np.max(self.wl_non_fc / (self.freq_non_fc * units[self.non_fc]))))
+        mx, mx_arr, has = _per_macro_max(self.cnet, self.plan, units, self.other)
+        if self.unified and has is not None:
+            self._grow(units, mx_arr, has)
+        return Allocation(
+            units=units,
+            dac_power_w=sequential_sum(self.dac_terms),
+            power_after_dac_w=power_after_dac,
+            latency_power_sum=self.latency_power,
+            kappa_ns=kappa,
+            alloc_latency_ns=alloc_latency,
+            clock_ns=max(CLOCK_FLOOR_NS, alloc_latency),
+            per_macro_max=mx,
+        )
 
 
 def _shared_workloads(cnet: CostNetwork, plan: MacroPlan, workloads: np.ndarray, table: ComponentTable) -> np.ndarray:
@@ -254,61 +296,17 @@ def allocate_within_budget(
     def ok(units: np.ndarray) -> bool:
         return allocated_peak_power_w(units, table, fixed_power_w) <= budget_w and (fits is None or fits(units))
 
-    alloc = allocate_components(cnet, plan, workloads, table, avail_power_w, unified)
+    allocator = ComponentAllocator(cnet, plan, workloads, table, unified)
+    alloc = allocator.allocation(avail_power_w)
     if ok(alloc.units):
         return alloc
-    units_for = _UnitsForPower(cnet, plan, workloads, table, unified)
     lo, hi = alloc.dac_power_w, avail_power_w  # the DACs' power is fixed: hand out more than it
     best = None
     for _ in range(BUDGET_STEPS):
         mid = 0.5 * (lo + hi)
-        power_after_dac, units = units_for(mid)
+        power_after_dac, units = allocator.units(mid)
         if power_after_dac > 0 and ok(units):
             best, lo = mid, mid
         else:
             hi = mid
-    return None if best is None else allocate_components(cnet, plan, workloads, table, best, unified)
-
-
-class _UnitsForPower:
-    """``allocate_components(..., avail_power_w, ...)``'s (P_a, units) as a function of the
-    power alone: what does not depend on the power (the sharing-adjusted workloads, the
-    DAC terms, K_s, wl/f) is computed once, so a bisection step costs a few array
-    operations. The same floating-point operations in the same order as
-    `allocate_components`, hence the same units bit for bit (test_cost_allocation.py)."""
-
-    def __init__(self, cnet: CostNetwork, plan: MacroPlan, workloads: np.ndarray, table: ComponentTable,
-                 unified: bool) -> None:
-        wl = _shared_workloads(cnet, plan, workloads, table)
-        is_dac = table.is_dac
-        self.neg_dac_terms = -(wl[is_dac] * table.peak_power_w[is_dac])
-        other = ~is_dac
-        freq = table.frequency_ghz
-        self.latency_power = sequential_sum((wl[other] * table.peak_power_w[other]) / freq[other])
-        self.positive = other & (wl > 0)
-        self.wl_per_f = wl[self.positive] / table.frequency_ghz[self.positive]
-        self.base = np.zeros(len(wl), dtype=np.int64)
-        self.base[is_dac] = wl[is_dac].astype(np.int64)
-        self.unified = unified
-        if unified:
-            layer = cnet.item_layer
-            self.m = plan.layer_macros[layer]
-            self.code = cnet.item_component_code
-            self.counted = other & ~cnet.is_fc[layer]
-            self.components = len(cnet.components)
-            self.other = other
-
-    def __call__(self, avail_power_w: float) -> tuple[float, np.ndarray]:
-        power_after_dac = sequential_sum(self.neg_dac_terms, avail_power_w)
-        kappa = self.latency_power / power_after_dac
-        units = self.base.copy()
-        units[self.positive] = np.ceil(self.wl_per_f / kappa).astype(np.int64)
-        if self.unified and self.counted.any():
-            per_macro = -(-units // self.m)
-            mx_arr = np.zeros(self.components, dtype=np.int64)
-            np.maximum.at(mx_arr, self.code[self.counted], per_macro[self.counted])
-            has = np.zeros(self.components, dtype=bool)
-            has[self.code[self.counted]] = True
-            grow = self.other & has[self.code] & (units > 0)
-            units[grow] = mx_arr[self.code[grow]] * self.m[grow]
-        return power_after_dac, units
+    return None if best is None else allocator.allocation(best)

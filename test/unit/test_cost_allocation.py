@@ -133,14 +133,14 @@ def test_capacity_entry_rounds_up_to_the_table():
 @pytest.mark.parametrize("unified", [False, True])
 @pytest.mark.parametrize("partners", [[-1] * 8, [4, -1, -1, -1, 0, 6, 5, -1]])
 def test_bisection_units_equal_the_full_allocation(design_b, unified, partners):
-    """`allocate_within_budget` bisects on the power with a precomputed form of
-    `allocate_components` (`_UnitsForPower`); its units and P_a must be those of the full
-    allocation at every power the bisection can try, bit for bit."""
-    from pimsyn.hw.allocation import _UnitsForPower
+    """`allocate_within_budget` bisects on the power with `ComponentAllocator.units`, the
+    units alone; they and P_a must be those of the whole allocation (`allocation`, as
+    checked against spec 8.2 above) at every power the bisection can try, bit for bit."""
+    from pimsyn.hw.allocation import ComponentAllocator
 
     cnet, state, _, table, workloads, _ = design_b
     plan = plan_macros(cnet, GENE_MACROS, partners)
-    units_for = _UnitsForPower(cnet, plan, workloads, table, unified)
+    units_for = ComponentAllocator(cnet, plan, workloads, table, unified).units
     rng = np.random.default_rng(3)
     for power in np.concatenate(([4.5, 33.32544, 28.953368400000006], rng.uniform(4.4, 40.0, 40))):
         full = allocate_components(cnet, plan, workloads, table, float(power), unified)
