@@ -91,6 +91,20 @@ class ScheduleResult:
     buffer_exact: bool = True  # False: buffer_elements is an upper bound of Z (schedule's buffer_key)
 
 
+_OP_LISTS: dict[tuple[str, ...], tuple[np.ndarray, list[bool], dict[str, int]]] = {}
+
+
+def _op_list_info(ops: tuple[str, ...]):
+    """(is_bit array, is_bit list, op -> position) of an op list; a network has a handful
+    of distinct op lists, shared by every layer and evaluation (never mutated)."""
+    info = _OP_LISTS.get(ops)
+    if info is None:
+        is_bit = np.array([op in BIT_LEVEL_OPS for op in ops], dtype=bool)
+        is_bit.setflags(write=False)
+        info = _OP_LISTS[ops] = (is_bit, is_bit.tolist(), {op: k for k, op in enumerate(ops)})
+    return info
+
+
 class DerivedProblem:
     """Problem-only data both schedulers share. Raises :class:`ScheduleError` on bad input."""
 
@@ -112,11 +126,10 @@ class DerivedProblem:
         for idx, provs in enumerate(self.providers):
             for p in provs:
                 self.consumers[p].append(idx)
-        self.is_bit: list[np.ndarray] = [
-            np.array([op in BIT_LEVEL_OPS for op in ops], dtype=bool) for ops in self.ops
-        ]
-        self.bit_lists: list[list[bool]] = [arr.tolist() for arr in self.is_bit]
-        self.op_index: list[dict[str, int]] = [{op: k for k, op in enumerate(ops)} for ops in self.ops]
+        info = [_op_list_info(ops) for ops in self.ops]  # shared, read-only
+        self.is_bit: list[np.ndarray] = [i[0] for i in info]
+        self.bit_lists: list[list[bool]] = [i[1] for i in info]
+        self.op_index: list[dict[str, int]] = [i[2] for i in info]
         self.nodes = sum(
             n * sum(self.bits if b else 1 for b in bit) for n, bit in zip(self.blocks, self.is_bit)
         )
