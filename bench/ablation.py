@@ -76,9 +76,10 @@ def main() -> None:
                 totals[key].append(value)
         print(f"{name:10} " + " ".join(f"{row[k][0]:+7.1f}/{row[k][1]:+7.1f}" if row[k] else f"{'-':>16}"
                                        for k in ("fig7", "none", "fig8", "fig9")), flush=True)
-    means = {k: tuple(sum(v[i] for v in vals) / len(vals) for i in range(2)) if vals else (0.0, 0.0)
+    means = {k: tuple(sum(v[i] for v in vals) / len(vals) for i in range(2)) if vals else None
              for k, vals in totals.items()}
-    print(f"{'mean':10} " + " ".join(f"{means[k][0]:+7.1f}/{means[k][1]:+7.1f}" for k in ("fig7", "none", "fig8", "fig9")))
+    print(f"{'mean':10} " + " ".join(f"{means[k][0]:+7.1f}/{means[k][1]:+7.1f}" if means[k] else f"{'-':>16}"
+                                     for k in ("fig7", "none", "fig8", "fig9")))
     print(f"{'paper':10} {'+19.0/+27.0':>16} {'-':>16} {'+13.0/+31.0':>16} {'+8.0/+15.0':>16}")
 
 
