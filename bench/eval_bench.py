@@ -35,6 +35,7 @@ import numpy as np
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "test" / "unit"))
+sys.path.insert(0, str(ROOT))  # this checkout's pimsyn, not the installed one (worktree comparisons)
 
 from design_points import POINTS, fixed_design  # noqa: E402
 

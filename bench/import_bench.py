@@ -7,12 +7,15 @@ Each model is timed end to end (onnx.load + checker + one infer_shapes + walk), 
 from __future__ import annotations
 
 import argparse
+import sys
 import time
 from pathlib import Path
 
 import onnx
 
-from pimsyn.frontend import load_onnx
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # this checkout's pimsyn (worktree comparisons)
+
+from pimsyn.frontend import load_onnx  # noqa: E402
 
 LIGHT_DIR = Path(onnx.__file__).parent / "backend" / "test" / "data" / "light"
 RESNET50_TARGET_S = 2.0

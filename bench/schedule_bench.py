@@ -24,6 +24,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 
 sys.path.insert(0, str(ROOT / "test" / "unit"))
+sys.path.insert(0, str(ROOT))  # this checkout's pimsyn, not the installed one (worktree comparisons)
 
 from schedule_designs import design_a, design_b_hist  # noqa: E402
 
