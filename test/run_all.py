@@ -31,6 +31,19 @@ def junit_counts(path: Path) -> tuple[int, int, int]:
     return passed, failed, skipped
 
 
+def slowest_files(path: Path, count: int = 8) -> list[tuple[str, float]]:
+    """The `count` test files with the largest summed test time in a pytest JUnit report
+    (CI must stay within 20 minutes; this says where the time goes)."""
+    if not path.exists():
+        return []
+    totals: dict[str, float] = {}
+    for case in ET.parse(path).getroot().iter("testcase"):
+        module = case.get("classname", "").split(".")
+        name = "/".join(part for part in module if not part[:1].isupper()) or "?"
+        totals[name] = totals.get(name, 0.0) + float(case.get("time", 0.0))
+    return sorted(totals.items(), key=lambda item: -item[1])[:count]
+
+
 def parallel_args() -> list[str]:
     """pytest-xdist over the cores (at most 4), one test file per worker at a time
     (`--dist loadfile`: a file's module fixtures are built once); serial without xdist."""
@@ -54,6 +67,9 @@ def main() -> int:
             [str(BIN / "lit"), "-sv", f"--xunit-xml-output={lit_xml}", "test/lit"], cwd=ROOT
         )
         u, l = junit_counts(unit_xml), junit_counts(lit_xml)
+        slow = slowest_files(unit_xml)
+    if slow:
+        print("slowest test files (summed test time): " + ", ".join(f"{name} {sec:.0f} s" for name, sec in slow))
     passed, failed, skipped = u[0] + l[0], u[1] + l[1], u[2] + l[2]
     print(f"unit: {u[0]} passed, {u[1]} failed, {u[2]} skipped; lit: {l[0]} passed, {l[1]} failed, {l[2]} skipped")
     # A runner that crashed without reporting counts as a failure, not as zero tests.
