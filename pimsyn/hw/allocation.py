@@ -146,7 +146,7 @@ class ComponentAllocator:
 
     def __init__(self, cnet: CostNetwork, plan: MacroPlan, workloads: np.ndarray, table: ComponentTable,
                  unified: bool) -> None:
-        self.cnet, self.plan, self.unified = cnet, plan, unified
+        self.cnet, self.unified = cnet, unified
         layer = cnet.item_layer
         wl = _shared_workloads(cnet, plan, workloads, table)
         is_dac = table.is_dac
@@ -182,13 +182,10 @@ class ComponentAllocator:
     def units(self, avail_power_w: float) -> tuple[float, np.ndarray]:
         """(P_a, allocated units) for this available power."""
         power_after_dac, _, units = self._raw(avail_power_w)
-        if self.unified and self.counted.any():
-            per_macro = -(-units // self.m)
-            mx_arr = np.zeros(len(self.cnet.components), dtype=np.int64)
-            np.maximum.at(mx_arr, self.code[self.counted], per_macro[self.counted])
-            has = np.zeros(len(self.cnet.components), dtype=bool)
-            has[self.code[self.counted]] = True
-            self._grow(units, mx_arr, has)
+        if self.unified:
+            mx_arr, has = _macro_max_arrays(units, self.m, self.code, self.counted, len(self.cnet.components))
+            if has is not None:
+                self._grow(units, mx_arr, has)
         return power_after_dac, units
 
     def allocation(self, avail_power_w: float) -> Allocation:
@@ -196,7 +193,8 @@ class ComponentAllocator:
         alloc_latency = 0.0
         if self.non_fc.any():
             alloc_latency = max(0.0, float(np.max(self.wl_non_fc / (self.freq_non_fc * units[self.non_fc]))))
-        mx, mx_arr, has = _per_macro_max(self.cnet, self.plan, units, self.other)
+        mx_arr, has = _macro_max_arrays(units, self.m, self.code, self.counted, len(self.cnet.components))
+        mx = _macro_max_dict(self.cnet, mx_arr, has)
         if self.unified and has is not None:
             self._grow(units, mx_arr, has)
         return Allocation(
@@ -229,20 +227,25 @@ def _shared_workloads(cnet: CostNetwork, plan: MacroPlan, workloads: np.ndarray,
     return wl
 
 
-def _per_macro_max(cnet: CostNetwork, plan: MacroPlan, units: np.ndarray, other: np.ndarray):
-    """mx per component over the non-FC, non-DAC items (spec 5.8 step 6): the dict, the
-    array over components and which components occur (None, None... when none do)."""
-    layer = cnet.item_layer
-    per_macro = -(-units // plan.layer_macros[layer])
-    code = cnet.item_component_code
-    counted = other & ~cnet.is_fc[layer]
+def _macro_max_arrays(units: np.ndarray, item_macros: np.ndarray, code: np.ndarray, counted: np.ndarray,
+                      components: int):
+    """mx per component over the ``counted`` items (non-FC, non-DAC; spec 5.8 step 6) as an
+    array over components, and which components occur; (None, None) when none do."""
     if not counted.any():
-        return {}, None, None
-    mx_arr = np.zeros(len(cnet.components), dtype=np.int64)
+        return None, None
+    per_macro = -(-units // item_macros)
+    mx_arr = np.zeros(components, dtype=np.int64)
     np.maximum.at(mx_arr, code[counted], per_macro[counted])
-    has = np.zeros(len(cnet.components), dtype=bool)
+    has = np.zeros(components, dtype=bool)
     has[code[counted]] = True
-    return {cnet.components[k]: int(mx_arr[k]) for k in np.flatnonzero(has)}, mx_arr, has
+    return mx_arr, has
+
+
+def _macro_max_dict(cnet: CostNetwork, mx_arr, has) -> dict[str, int]:
+    """`Allocation.per_macro_max`: mx by component name."""
+    if has is None:
+        return {}
+    return {cnet.components[k]: int(mx_arr[k]) for k in np.flatnonzero(has)}
 
 
 def fixed_allocation(cnet: CostNetwork, plan: MacroPlan, workloads: np.ndarray, table: ComponentTable,
@@ -258,7 +261,9 @@ def fixed_allocation(cnet: CostNetwork, plan: MacroPlan, workloads: np.ndarray, 
     alloc_latency = 0.0
     if non_fc.any():
         alloc_latency = max(0.0, float(np.max(workloads[non_fc] / (freq[non_fc] * units[non_fc]))))
-    mx, _, _ = _per_macro_max(cnet, plan, units, other)
+    mx_arr, has = _macro_max_arrays(units, plan.layer_macros[layer], cnet.item_component_code,
+                                    other & ~cnet.is_fc[layer], len(cnet.components))
+    mx = _macro_max_dict(cnet, mx_arr, has)
     return Allocation(
         units=units, dac_power_w=sequential_sum(units[table.is_dac] * table.peak_power_w[table.is_dac]),
         power_after_dac_w=0.0, latency_power_sum=0.0, kappa_ns=0.0, alloc_latency_ns=alloc_latency,
