@@ -9,9 +9,9 @@ For each network three comparisons, each a full synthesis per variant:
   Fig. 8  identical (unified) vs specialized (specified) macros, sharing off: +13 %, +31 %;
   Fig. 9  macro sharing off vs on (specified): +8 %, +15 %.
 Plus "SA vs none" (no duplication at all; not in the paper). Without duplication a VGG's
-first convs are one long chain of blocks whose tie-break ordering (hw/schedule_order.py)
-is resolved node by node in Python: one evaluation takes 0.2-2.8 s instead of tens of ms,
-so that synthesis takes hours; ``--skip-none`` leaves the column out.
+first convs are one long chain of ~50,000 blocks: one evaluation takes 0.07-0.7 s instead
+of tens of ms (docs/benchmarks.md, "Networks without duplication"), so that synthesis
+takes about an hour per big network; ``--skip-none`` leaves the column out.
 Prints our ratios beside the paper's, and each synthesis's result and wall time.
 Results are recorded in docs/benchmarks.md.
 """

@@ -13,8 +13,11 @@ without conflicts are then plain rows; :func:`pimsyn.hw.schedule._whole_network`
 * **The ``A`` order** (:mod:`pimsyn.hw.schedule_order`), needed when several new NoC
   entries of one step conflict among themselves and their durations do not decide the
   victim, is walked in the kernel as :class:`StepOrder` walks it (:func:`_before`): last
-  parents memoised per node, tied parents resolved with an explicit stack, a victim's
-  retry led by its bubble, whose pair the kernel stored when it made it. What the kernel
+  parents memoised per node, tied parents resolved with an explicit stack (room for every
+  node), a victim's retry led by its bubble, whose pair the kernel stored when it made it,
+  and each decided walk's answer stored for the pairs of settled nodes on its way (one
+  pair per node, ``G_PAIR``), so that the next comparison of two pipelines, one block
+  later, stops after one step instead of walking both chains again. What the kernel
   cannot read (a bubble pair that needs the order itself, an ADC burst's bubble, a layer
   the kernel did not schedule) is handed back: the kernel stops at that step with the
   entries saved, Python picks the victims with :class:`StepOrder` (reading the starts
@@ -58,19 +61,22 @@ _H_SIZE = 50
 # The whole network, for the ``A``-order walks (:func:`_before`): ``g`` holds per layer the
 # offset of its rows in ``rows`` (every layer's starts live in one array), its op count and
 # providers with their parent blocks; G_OK[layer] = 1 when the layer's starts are in
-# ``rows``. Per bit-0 node (``c``, int16, offsets G_LP and G_BHEAD): its memoised last
-# parent and its bubble records.
+# ``rows``. Per bit-0 node (``nodes``, int64, offsets G_LP, G_BHEAD and G_PAIR): its
+# memoised last parent, its bubble records and its last decided comparison.
 # G_LP memoises each node's natural last parent (StepOrder.natural: 0 unknown, 1 the
-# previous op, 2 the previous block, 3 + j the j-th provider); G_STACK is the explicit
-# stack of :func:`_resolve_lp`.
+# previous op, 2 the previous block, 3 + j the j-th provider); G_STACK (in ``nodes``, one
+# entry per node at most) is the explicit stack of :func:`_resolve_lp`.
+# nodes[G_PAIR + a] = 2 * (b + 1) + (1 if a precedes b): the last comparison decided with
+# node a first, both at their final starts (StepOrder's pair cache, one pair per node:
+# the lp chains of a pipeline are compared again one block later, and without it a chain
+# of 10^5 blocks is walked once per comparison).
 # nodes[G_BHEAD + cell] - 1 is the latest of the node's bubble records in G_BREC (B_* fields,
 # linked through B_PREV): nonzero for a victim, -1 for a victim whose bubbles could not
 # all be stored (Python decides what involves it); G_BSC holds the record count and
 # capacity.
-(G_ROFF, G_NCOL, G_NBLK, G_POFF, G_PROV, G_PAROFF, G_PAR, G_OK, G_UNUSED, G_NL, G_LP, G_STACK, G_STACKCAP,
+(G_ROFF, G_NCOL, G_NBLK, G_POFF, G_PROV, G_PAROFF, G_PAR, G_OK, G_PAIR, G_NL, G_LP, G_STACK, G_STACKCAP,
  G_BHEAD, G_BREC, G_BSC, G_BLK) = range(17)
 _G_SIZE = 17
-_STACK_CAP = 1 << 12
 _BREC_CAP = 1 << 14
 # a bubble record: the victim's attempts first..end-1 were bubbled by the pair (entry 1,
 # entry 2); B_TYPE 1: entry 1 = (a blocker, its start) and entry 2 = (the victim, the
@@ -472,78 +478,102 @@ def _child_rank(g, gh, nodes, pl, pb, pk, layer, block, k):
     return 2
 
 
-def _try_before(rows, g, gh, nodes, al, ab, ak, astep, bl, bb, bk, bstep):
-    """One walk of StepOrder._try_before (without its pair cache): (1 or 0, ...) when a
-    precedes b or not, (2, ...) when this walk cannot tell (Python decides), (4, layer,
-    block, k) when that node's tied parents must be resolved first."""
+def _try_before(rows, g, gh, nodes, al, ab, ak, astep, bl, bb, bk, bstep, now):
+    """One walk of StepOrder._try_before: (1 or 0, ...) when a precedes b or not, (2, ...)
+    when this walk cannot tell (Python decides), (4, layer, block, k) when that node's
+    tied parents must be resolved first. A decided walk is walked again to store its answer
+    in every pair of nodes on the way that started before step ``now`` (G_PAIR: their
+    starts are final)."""
+    result, ql, qb, qk, tops = _walk(rows, g, gh, nodes, al, ab, ak, astep, bl, bb, bk, bstep, now, -1, _WALK_LIMIT)
+    if (result == 0 or result == 1) and tops > 0:
+        _walk(rows, g, gh, nodes, al, ab, ak, astep, bl, bb, bk, bstep, now, result, tops)
+    return result, ql, qb, qk
+
+
+def _walk(rows, g, gh, nodes, al, ab, ak, astep, bl, bb, bk, bstep, now, write, limit):
+    """The walk of :func:`_try_before` for at most ``limit`` steps: (result, layer, block,
+    k, steps), steps = the pairs visited before the answer was known. ``write`` < 0: an
+    answer cached for a pair on the way ends the walk; else ``write`` is stored for every
+    such pair (the answer of a walk that visited them)."""
     akind, bkind = 0, 0
-    for _ in range(_WALK_LIMIT):
+    for top in range(limit):
+        if akind == 0 and bkind == 0 and astep < now and bstep < now and g[gh[G_OK] + al] and g[gh[G_OK] + bl]:
+            ca = g[gh[G_ROFF] + al] + ab * g[gh[G_NCOL] + al] + ak
+            cb = g[gh[G_ROFF] + bl] + bb * g[gh[G_NCOL] + bl] + bk
+            if rows[ca] == astep and rows[cb] == bstep:
+                slot = gh[G_PAIR] + ca
+                if write >= 0:
+                    nodes[slot] = 2 * (cb + 1) + write
+                else:
+                    known = nodes[slot]
+                    if known >> 1 == cb + 1:
+                        return known & 1, 0, 0, 0, top
         if akind == 1 or bkind == 1:
             if akind != 1 or bkind != 1:
-                return (1 if bkind == 1 else 0), 0, 0, 0  # normal nodes precede the step's bubbles
+                return (1 if bkind == 1 else 0), 0, 0, 0, top + 1  # normal nodes precede the step's bubbles
             # two NoC bubbles of one step: ordered by their pairs (StepOrder._compare_step)
             ok, a1l, a1b, a1k, a1s, a2l, a2b, a2k, a2s = _bubble_pair(g, gh, nodes, al, ab, ak, astep)
             if not ok:
-                return 2, 0, 0, 0
+                return 2, 0, 0, 0, top + 1
             ok, b1l, b1b, b1k, b1s, b2l, b2b, b2k, b2s = _bubble_pair(g, gh, nodes, bl, bb, bk, bstep)
             if not ok:
-                return 2, 0, 0, 0
+                return 2, 0, 0, 0, top + 1
             if a1l != b1l or a1b != b1b or a1k != b1k or a1s != b1s:
                 al, ab, ak, astep, bl, bb, bk, bstep = a1l, a1b, a1k, a1s, b1l, b1b, b1k, b1s
             elif a2l != b2l or a2b != b2b or a2k != b2k or a2s != b2s:
                 al, ab, ak, astep, bl, bb, bk, bstep = a2l, a2b, a2k, a2s, b2l, b2b, b2k, b2s
             else:
-                return 2, 0, 0, 0
+                return 2, 0, 0, 0, top + 1
             if astep != bstep:
-                return (1 if astep < bstep else 0), 0, 0, 0
+                return (1 if astep < bstep else 0), 0, 0, 0, top + 1
             akind, bkind = 0, 0
             continue
         ka, pal, pab, pak, ra = _last_parent(rows, g, gh, nodes, al, ab, ak, astep)
         if ka == 3:
-            return 2, 0, 0, 0
+            return 2, 0, 0, 0, top + 1
         if ka == 4:
-            return 4, al, ab, ak
+            return 4, al, ab, ak, top + 1
         kb, pbl, pbb, pbk, rb = _last_parent(rows, g, gh, nodes, bl, bb, bk, bstep)
         if kb == 3:
-            return 2, 0, 0, 0
+            return 2, 0, 0, 0, top + 1
         if kb == 4:
-            return 4, bl, bb, bk
+            return 4, bl, bb, bk, top + 1
         if ka == 2 or kb == 2:
             if ka == 2 and kb == 2:  # two sources: creation order
                 if al != bl:
-                    return (1 if al < bl else 0), 0, 0, 0
+                    return (1 if al < bl else 0), 0, 0, 0, top + 1
                 if ab != bb:
-                    return (1 if ab < bb else 0), 0, 0, 0
-                return (1 if ak < bk else 0), 0, 0, 0
-            return (1 if ka == 2 else 0), 0, 0, 0
+                    return (1 if ab < bb else 0), 0, 0, 0, top + 1
+                return (1 if ak < bk else 0), 0, 0, 0, top + 1
+            return (1 if ka == 2 else 0), 0, 0, 0, top + 1
         if ra != rb:
-            return (1 if ra < rb else 0), 0, 0, 0
+            return (1 if ra < rb else 0), 0, 0, 0, top + 1
         if ka == 0 and kb == 0 and pal == pbl and pab == pbb and pak == pbk:
             rank_a = _child_rank(g, gh, nodes, pal, pab, pak, al, ab, ak)
             rank_b = _child_rank(g, gh, nodes, pal, pab, pak, bl, bb, bk)
             if rank_a != rank_b:
-                return (1 if rank_a < rank_b else 0), 0, 0, 0
+                return (1 if rank_a < rank_b else 0), 0, 0, 0, top + 1
             if rank_a < 2:
-                return 2, 0, 0, 0  # (cannot happen: two different children)
+                return 2, 0, 0, 0, top + 1  # (cannot happen: two different children)
             if al != bl:
-                return (1 if al < bl else 0), 0, 0, 0
-            return (1 if ab < bb else 0), 0, 0, 0
+                return (1 if al < bl else 0), 0, 0, 0, top + 1
+            return (1 if ab < bb else 0), 0, 0, 0, top + 1
         al, ab, ak, astep, akind = pal, pab, pak, ra, ka
         bl, bb, bk, bstep, bkind = pbl, pbb, pbk, rb, kb
-    return 2, 0, 0, 0
+    return 2, 0, 0, 0, limit
 
 
-def _resolve_lp(rows, g, gh, nodes, layer, block, k):
+def _resolve_lp(rows, g, gh, nodes, layer, block, k, now):
     """StepOrder._resolve: the natural last parent of a node with tied parents, resolving
     what it needs first (explicit stack). False if a comparison needs Python."""
     stack, cap = gh[G_STACK], gh[G_STACKCAP]
     top = 0
-    g[stack] = layer
-    g[stack + 1] = block
-    g[stack + 2] = k
+    nodes[stack] = layer
+    nodes[stack + 1] = block
+    nodes[stack + 2] = k
     top = 1
     while top > 0:
-        nl, nb, nk = g[stack + 3 * (top - 1)], g[stack + 3 * (top - 1) + 1], g[stack + 3 * (top - 1) + 2]
+        nl, nb, nk = nodes[stack + 3 * (top - 1)], nodes[stack + 3 * (top - 1) + 1], nodes[stack + 3 * (top - 1) + 2]
         K = g[gh[G_NCOL] + nl]
         cell = g[gh[G_ROFF] + nl] + nb * K + nk
         if nodes[gh[G_LP] + cell]:
@@ -571,15 +601,15 @@ def _resolve_lp(rows, g, gh, nodes, layer, block, k):
                 winner = slot
                 continue
             wl, wb, wk = _parent(g, gh, nodes, nl, nb, nk, winner)
-            later, ql, qb, qk = _try_before(rows, g, gh, nodes, wl, wb, wk, latest, pl, pb, pk, latest)
+            later, ql, qb, qk = _try_before(rows, g, gh, nodes, wl, wb, wk, latest, pl, pb, pk, latest, now)
             if later == 2:
                 return False
             if later == 4:
                 if top >= cap // 3:
                     return False
-                g[stack + 3 * top] = ql
-                g[stack + 3 * top + 1] = qb
-                g[stack + 3 * top + 2] = qk
+                nodes[stack + 3 * top] = ql
+                nodes[stack + 3 * top + 1] = qb
+                nodes[stack + 3 * top + 2] = qk
                 top += 1
                 needed = True
                 break
@@ -595,11 +625,12 @@ def _resolve_lp(rows, g, gh, nodes, layer, block, k):
 def _before(rows, g, gh, nodes, al, ab, ak, astep, bl, bb, bk, bstep):
     """StepOrder.before for two bit-0 nodes at attempts astep, bstep: 1 if a precedes b in
     ``A``, 0 if not, 2 if this walk cannot tell (Python decides)."""
+    now = max(astep, bstep)
     for _ in range(_WALK_LIMIT):
-        result, nl, nb, nk = _try_before(rows, g, gh, nodes, al, ab, ak, astep, bl, bb, bk, bstep)
+        result, nl, nb, nk = _try_before(rows, g, gh, nodes, al, ab, ak, astep, bl, bb, bk, bstep, now)
         if result != 4:
             return result
-        if not _resolve_lp(rows, g, gh, nodes, nl, nb, nk):
+        if not _resolve_lp(rows, g, gh, nodes, nl, nb, nk, now):
             return 2
     return 2
 
@@ -960,7 +991,7 @@ def _output_bounds_all(rows, tab, loff, values, out, scratch):
 
 _KERNEL_FUNCS = ("_heap_less", "_heap_swap", "_push", "_pop", "_column0", "_advance", "_work_push", "_propagate",
                  "_unit_of", "_start", "_add_wait", "_record", "_record_pair", "_store_bubble", "_bubble_pair", "_parent", "_start_of",
-                 "_last_parent", "_child_rank", "_try_before", "_resolve_lp", "_before", "_order_victims",
+                 "_last_parent", "_child_rank", "_try_before", "_walk", "_resolve_lp", "_before", "_order_victims",
                  "_resolve_step", "_finish_step", "_run", "_output_bounds_all")
 
 

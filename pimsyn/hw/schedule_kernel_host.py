@@ -16,14 +16,14 @@ import numpy as np
 
 from pimsyn.hw.schedule_kernel import (  # the kernel's memory layout and entry points
     B_E1B, B_E1K, B_E1L, B_E2B, B_E2K, B_E2L, DONE, G_BHEAD, G_BLK, G_BREC, G_BSC, G_LP, G_NBLK,
-    G_NCOL, G_NL, G_OK, G_PAR, G_PAROFF, G_POFF, G_PROV, G_ROFF, G_STACK, G_STACKCAP, H_ADCPARTNER, H_BATCH,
+    G_NCOL, G_NL, G_OK, G_PAIR, G_PAR, G_PAROFF, G_POFF, G_PROV, G_ROFF, G_STACK, G_STACKCAP, H_ADCPARTNER, H_BATCH,
     H_BITS, H_BL, H_BLCAP, H_CAP, H_COFF, H_CONS, H_DELTA, H_DONE, H_EXT, H_EXTLP, H_EXTOFF, H_FLAGS, H_FREE,
     H_HEAP, H_IPLAYER, H_IPOFF, H_IPPAROFF, H_KEYADC, H_KEYCOL, H_KEYLAYER, H_KEYTAU, H_KOFF, H_LO, H_NBLK,
     H_NCOL, H_NK, H_NL, H_PAR, H_PLIST, H_PMAT, H_POFF, H_REC, H_RECCAP, H_ROFF, H_RUNNING, H_SC, H_SCRATCH,
     H_SIGMA, H_TAU, H_UCONF, H_UEND, H_UFIRST, H_UKEY, H_UOFF, H_WAITING, H_WAITS, H_WORK, H_WORKCAP, KERNEL,
     KERNEL_PY, NEED_ORDER, REC_ADC, REC_NOC, REC_PAIR, W_BATCH, W_BL, W_BREC, W_HEAP, W_REC,
     W_RUNNING, W_SCRATCH, W_WAITS, _ADC, _BREC_CAP, _G_SIZE, _H_SIZE, _NBL, _NEG, _NFREE, _NOC, _NREC,
-    _OVERFLOW, _PY, _SC_SIZE, _STACK_CAP, _STEP,
+    _OVERFLOW, _PY, _SC_SIZE, _STEP,
 )
 from pimsyn.hw.schedule_order import Bubble, adc_wait_bubble, noc_wait_bubble
 from pimsyn.hw.schedule_problem import ScheduleError
@@ -125,14 +125,15 @@ class GlobalLayout:
         offset = len(self.static)
         header[G_OK] = offset
         header[G_BSC] = offset + L
-        header[G_STACK] = offset + L + 4
-        header[G_STACKCAP] = 3 * _STACK_CAP
-        header[G_BREC] = int(header[G_STACK]) + 3 * _STACK_CAP
+        header[G_BREC] = offset + L + 4
         header[G_BLK] = int(header[G_BREC]) + _BREC_CAP * W_BREC
         header[G_NL] = L
         # in ``nodes``
         header[G_LP] = 0
         header[G_BHEAD] = self.total
+        header[G_PAIR] = 2 * self.total
+        header[G_STACK] = 3 * self.total  # a node is on the stack once at most
+        header[G_STACKCAP] = 3 * self.total
         self.header = header
         self.zeroed = offset + L + 4  # the rest of g is written before it is read
         self.size = int(header[G_BLK]) + _BREC_CAP * 5
@@ -144,7 +145,7 @@ class GlobalLayout:
         g[len(self.static):self.zeroed] = 0
         g[self.header[G_BSC] + 1] = _BREC_CAP
         g[self.header[G_BSC] + 3] = _BREC_CAP
-        return g, np.zeros(2 * self.total, dtype=np.int16)
+        return g, np.zeros(6 * self.total, dtype=np.int64)
 
 
 def global_layout(der) -> GlobalLayout:
@@ -435,6 +436,12 @@ class _Records:
         nodes = zip(heads[:, 0].tolist(), heads[:, 1].tolist(), heads[:, 2].tolist(), itertools.repeat(0))
         self.by_node = by_node
         self.span = dict(zip(nodes, zip(first.tolist(), ends)))
+
+    def victims(self):
+        """The nodes this batch holds bubbles of."""
+        if self.span is None:
+            self._index()
+        return self.span.keys()
 
     def take(self, node) -> None:
         if self.span is None:

@@ -93,28 +93,45 @@ class StepOrder:
         self.cache: dict = {}
         #: sources of bubbles registered per node on first lookup (``take(node)`` registers
         #: that node's bubbles; the compiled segments hand theirs over this way, most are
-        #: never looked up)
+        #: never looked up): those not indexed yet, and node -> the indexed sources that
+        #: hold bubbles of it (in the order they were added)
         self._lazy: list = []
+        self._holders: dict = {}
 
     def add_lazy(self, source) -> None:
         """``source.take(node)`` registers node's bubbles (through ``register_bubble`` /
-        ``register_bubble_range``) when the node is first looked up; sources added earlier
-        register first."""
+        ``register_bubble_range``) when the node is first looked up; ``source.victims()``
+        names the nodes it holds bubbles of. Sources added earlier register first."""
         self._lazy.append(source)
 
     def _pull(self, node: Node) -> None:
-        for source in self._lazy:
-            source.take(node)
+        # the sources are indexed by victim once, at the first lookup after they came: a
+        # long run hands over thousands of batches, and asking every one of them for every
+        # node looked up was quadratic (a VGG without duplication: seconds per evaluation)
+        if self._lazy:
+            holders = self._holders
+            for source in self._lazy:
+                for victim in source.victims():
+                    found = holders.get(victim)
+                    if found is None:
+                        holders[victim] = [source]
+                    else:
+                        found.append(source)
+            self._lazy.clear()
+        sources = self._holders.pop(node, None)
+        if sources is not None:
+            for source in sources:
+                source.take(node)
 
     # -- public ---------------------------------------------------------------------------
     def set_bubble(self, node: Node, bubble: Bubble) -> None:
-        if self._lazy:  # what the lazy sources hold for the node came first
+        if self._lazy or self._holders:  # what the lazy sources hold for the node came first
             self._pull(node)
         self.register_bubble(node, bubble)
 
     def set_bubble_range(self, node: Node, first: int, end: int, make) -> None:
         """The node is bubbled at every step first..end-1; ``make(step)`` builds the Bubble."""
-        if self._lazy:
+        if self._lazy or self._holders:
             self._pull(node)
         self.register_bubble_range(node, first, end, make)
 
@@ -245,7 +262,7 @@ class StepOrder:
     def _try_last_parent(self, node, step):
         """(lp, None) if known or unambiguous, else (None, node) when tied parents must be
         compared first (the caller resolves it with :meth:`_resolve`)."""
-        if self._lazy:
+        if self._lazy or self._holders:
             self._pull(node)
         retries = self.bubbles.get(node)
         if retries is not None and step - 1 in retries:

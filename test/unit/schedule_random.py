@@ -121,6 +121,15 @@ def random_noc_problem(rng: np.random.Generator):
                           noc_max_cycles=int(rng.choice([4, 12])))
 
 
+def random_long_chain_problem(rng: np.random.Generator):
+    """Long chains of blocks, as networks without duplication make them (d = 1 or 2, up to
+    ~2,000 blocks per layer), with NoC conflicts on most TRAN/MRG keys: same-step victims
+    whose ``A`` order walks lp chains hundreds of blocks long, so the kernel answers most
+    comparisons from the pairs it stored (``schedule_kernel._walk``)."""
+    return random_problem(rng, max_layers=6, min_layers=4, max_rows=40, dup_divisor=10**6, max_stride=1,
+                          noc_op_prob=0.9, cross_pair_prob=0.5, noc_max_cycles=int(rng.choice([2, 6])))
+
+
 def random_sharing_problem(rng: np.random.Generator):
     """A longer random network (stride 1, so maps and block counts stay large; an FC tail
     of 0-2 layers) whose ADC-sharing pairs are disjoint, as macro plans make them: the first

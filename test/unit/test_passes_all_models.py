@@ -57,8 +57,8 @@ def test_stage_pipeline_gives_a_valid_design(path):
     for op in ir_design.layer_ops(module):
         if op.name in ("pim.conv", "pim.fc", "pim.pool", "pim.eltwise"):
             assert ir_design.get_design_int(op, "dup") >= 1
-    # the evaluation the passes made (an uncompressed network's evaluation takes minutes:
-    # without duplication, DenseNet-121's first layers are one long chain of blocks)
+    # the evaluation the passes made (evaluating again costs seconds: without duplication,
+    # DenseNet-121's first layers are one long chain of blocks)
     design, evaluation = evaluate_module(module)
     cnet = design.cost_network
     budget = crossbar_budget(hw, power, RATIO, XBAR, CELL_RES, cnet)

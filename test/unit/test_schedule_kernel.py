@@ -9,10 +9,12 @@ from dataclasses import replace
 import numpy as np
 import pytest
 from schedule_designs import design_a
-from schedule_random import random_noc_problem, random_noc_sharing_problem, random_problem, random_sharing_problem
+from schedule_random import (
+    random_long_chain_problem, random_noc_problem, random_noc_sharing_problem, random_problem, random_sharing_problem,
+)
 
 import pimsyn.hw.schedule as schedule_module
-from pimsyn.hw import schedule_kernel
+from pimsyn.hw import schedule_kernel, schedule_kernel_host
 from pimsyn.hw.schedule import schedule
 from pimsyn.hw.schedule_reference import schedule_reference
 
@@ -42,6 +44,31 @@ def test_paths_agree_on_random_problems(kind, monkeypatch):
         first = next(iter(results.values()))
         for name, result in results.items():
             assert result == first, f"{kind} seed {20000 + seed}: {name} differs"
+
+
+def test_long_chains_agree_with_oracle(monkeypatch):
+    """Chains of ~1,000 blocks with many same-step NoC victims: the kernel's ``A``-order
+    walks store their answers per pair of nodes and answer later comparisons from them
+    (before, such walks overflowed the kernel's stack and Python resolved them, seconds per
+    VGG evaluation without duplication); every path equals the node-by-node oracle, and
+    the pair store was used."""
+    stored = []
+    memory = schedule_kernel_host.GlobalLayout.memory
+
+    def recording(self):
+        g, nodes = memory(self)
+        stored.append((nodes, int(self.header[schedule_kernel.G_PAIR]), self.total))
+        return g, nodes
+
+    monkeypatch.setattr(schedule_kernel_host.GlobalLayout, "memory", recording)
+    for seed in range(12):
+        problem, tau = random_long_chain_problem(np.random.default_rng(30000 + seed))
+        expected = schedule_reference(problem, tau, layer_buffers=True)
+        for name, kernel in PATHS.items():
+            got = _run(monkeypatch, kernel, problem, tau)
+            assert replace(got, op_starts=()) == expected, f"seed {30000 + seed}: {name}"
+    pairs = sum(int(np.count_nonzero(nodes[start:start + total])) for nodes, start, total in stored)
+    assert pairs > 100
 
 
 @pytest.mark.parametrize("pairs", [(), ((0, 6),), ((0, 6), (9, 10))])
