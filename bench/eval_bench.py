@@ -10,6 +10,9 @@ Design points (realistic DSE points, both macro settings, without and with shari
 * ``dse``: what the DSE's first screening evaluates: the SA seed duplication
   (``initial_seed`` of the crossbar budget) and a seeded ``initial_gene`` of the mode;
 * ``dse+share``: the same gene with up to two sharing pairs (seeded ``mutate_share``);
+* ``nodup`` / ``nodup+share``: no duplication and a seeded ``initial_gene`` of the mode,
+  without and with up to two sharing pairs (what the ablation's synthesis without
+  duplication screens: long chains of blocks, many same-step NoC ties);
 * AlexNet ``A`` / ``A+share``: spec 8.3 design A (dup [110, 26, 6, 7, 6], macros
   [11, 10, 5, 5, 3, 18, 8, 4]) without and with sharing pairs conv1+conv5, FC1+FC2.
 
@@ -72,6 +75,17 @@ def _time(fn, repeat: int, cpu: list | None = None) -> float:
     return statistics.median(times) * 1e3
 
 
+def _shared(problem, macros, partners, rng):
+    """The gene with up to two sharing pairs (seeded ``mutate_share``, first layers first)."""
+    shared = partners
+    for layer in range(len(partners)):
+        if int((shared >= 0).sum()) >= 4:
+            break
+        if shared[layer] < 0:
+            shared = mutate_share(problem, macros, shared, layer, rng)
+    return shared
+
+
 def cases(networks=None):
     """(network, case, setting, cnet, hw, point, state, macros, partners) of every case."""
     hw = load_hardware()
@@ -97,13 +111,16 @@ def cases(networks=None):
             rng = np.random.default_rng(11)
             macros, partners = initial_gene(problem, rng)
             out.append((name, "dse", setting, cnet, hw, point, state, macros.tolist(), partners.tolist()))
-            shared = partners
-            for layer in range(len(partners)):
-                if int((shared >= 0).sum()) >= 4:
-                    break
-                if shared[layer] < 0:
-                    shared = mutate_share(problem, macros, shared, layer, rng)
+            shared = _shared(problem, macros, partners, rng)
             out.append((name, "dse+share", setting, cnet, hw, point, state, macros.tolist(), shared.tolist()))
+            ones = np.ones_like(seed_dup)
+            problem = PartitionProblem.from_cost_network(cnet, ones, mode=setting, macro_reuse=True, sizes=sizes)
+            rng = np.random.default_rng(11)
+            macros, partners = initial_gene(problem, rng)
+            nodup_state = apply_duplication(cnet, ones)
+            out.append((name, "nodup", setting, cnet, hw, point, nodup_state, macros.tolist(), partners.tolist()))
+            out.append((name, "nodup+share", setting, cnet, hw, point, nodup_state, macros.tolist(),
+                        _shared(problem, macros, partners, rng).tolist()))
             if name == "alexnet":
                 state_a = apply_duplication(cnet, [110, 26, 6, 7, 6])
                 out.append((name, "A", setting, cnet, hw, point, state_a, GENE_MACROS, [-1] * 8))
@@ -188,7 +205,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--repeat", type=int, default=50)
     parser.add_argument("--networks", default="", help="comma-separated subset of " + ",".join(p[0] for p in POINTS))
-    parser.add_argument("--cases", default="", help="comma-separated subset of fixed,dse,dse+share,A,A+share")
+    parser.add_argument("--cases", default="", help="comma-separated subset of fixed,dse,dse+share,nodup,nodup+share,A,A+share")
     parser.add_argument("--oracle", action="store_true", help="use the node-by-node oracle scheduler")
     parser.add_argument("--evaluate", action="store_true", help="also time evaluate (the full report)")
     parser.add_argument("--cold", action="store_true",

@@ -62,7 +62,10 @@ _H_SIZE = 50
 # offset of its rows in ``rows`` (every layer's starts live in one array), its op count and
 # providers with their parent blocks; G_OK[layer] = 1 when the layer's starts are in
 # ``rows``. Per bit-0 node (``nodes``, int64, offsets G_LP, G_BHEAD and G_PAIR): its
-# memoised last parent, its bubble records and its last decided comparison.
+# memoised last parent, its bubble records and its last decided comparison, each stamped
+# with the schedule call's generation G_GEN (a value of an older call reads as nothing):
+# ``nodes`` is one buffer kept for every call, never cleared (zeroing megabytes per call,
+# or touching fresh huge pages, cost more than a whole VGG schedule pass).
 # G_LP memoises each node's natural last parent (StepOrder.natural: 0 unknown, 1 the
 # previous op, 2 the previous block, 3 + j the j-th provider); G_STACK (in ``nodes``, one
 # entry per node at most) is the explicit stack of :func:`_resolve_lp`.
@@ -75,8 +78,15 @@ _H_SIZE = 50
 # all be stored (Python decides what involves it); G_BSC holds the record count and
 # capacity.
 (G_ROFF, G_NCOL, G_NBLK, G_POFF, G_PROV, G_PAROFF, G_PAR, G_OK, G_PAIR, G_NL, G_LP, G_STACK, G_STACKCAP,
- G_BHEAD, G_BREC, G_BSC, G_BLK) = range(17)
-_G_SIZE = 17
+ G_BHEAD, G_BREC, G_BSC, G_BLK, G_GEN) = range(18)
+_G_SIZE = 18
+#: generation stamps: value = G_GEN * STAMP + field, every field < STAMP (G_LP: the slot;
+#: G_BHEAD: record index + 1, STAMP - 1 for -1; G_PAIR: 2 * (b + 1) + answer). One base for
+#: every region: the buffer is shared by problems of other sizes, whose regions lay
+#: elsewhere, and a value of an earlier call, whatever it held, is below G_GEN * STAMP.
+STAMP = 1 << 32
+#: generations stay below this (STAMP * GEN_LIMIT < 2**63); then the buffer is cleared
+GEN_LIMIT = 1 << 30
 _BREC_CAP = 1 << 14
 # a bubble record: the victim's attempts first..end-1 were bubbled by the pair (entry 1,
 # entry 2); B_TYPE 1: entry 1 = (a blocker, its start) and entry 2 = (the victim, the
@@ -343,25 +353,34 @@ def _store_bubble(g, gh, nodes, layer, block, k, first, end, kind):
     bsc = gh[G_BSC]
     count = g[bsc]
     cell = gh[G_BHEAD] + g[gh[G_ROFF] + layer] + block * g[gh[G_NCOL] + layer] + k
-    if nodes[cell] < 0:
+    head = _bhead(gh, nodes, cell)
+    if head < 0:
         return -1
     if count >= g[bsc + 1]:
-        nodes[cell] = -1  # its bubbles are unknown here
+        nodes[cell] = gh[G_GEN] * STAMP + STAMP - 1  # its bubbles are unknown here (-1)
         return -1
     g[bsc] = count + 1
     x = gh[G_BREC] + count * W_BREC
-    g[x + B_PREV] = nodes[cell]
-    nodes[cell] = count + 1
+    g[x + B_PREV] = head
+    nodes[cell] = gh[G_GEN] * STAMP + count + 1
     g[x + B_FIRST] = first
     g[x + B_END] = end
     g[x + B_TYPE] = kind
     return x
 
 
+def _bhead(gh, nodes, cell):
+    """The G_BHEAD field at ``cell``: 0 none, -1 unknown here, else record index + 1."""
+    value = nodes[cell] - gh[G_GEN] * STAMP
+    if value < 0:
+        return 0  # stamped by an earlier call
+    return -1 if value == STAMP - 1 else value
+
+
 def _bubble_pair(g, gh, nodes, layer, block, k, step):
     """The Proc-ordered pair of the node's bubble at ``step``: (True, entry 1, entry 2) as
     (layer, block, k, step) each, or (False, ...) when it is not readable here."""
-    idx = nodes[gh[G_BHEAD] + g[gh[G_ROFF] + layer] + block * g[gh[G_NCOL] + layer] + k]
+    idx = _bhead(gh, nodes, gh[G_BHEAD] + g[gh[G_ROFF] + layer] + block * g[gh[G_NCOL] + layer] + k)
     while idx > 0:
         x = gh[G_BREC] + (idx - 1) * W_BREC
         if g[x + B_FIRST] <= step < g[x + B_END]:
@@ -418,7 +437,7 @@ def _last_parent(rows, g, gh, nodes, layer, block, k, step):
         return 3, 0, 0, 0, 0
     K = g[gh[G_NCOL] + layer]
     cell = g[gh[G_ROFF] + layer] + block * K + k
-    idx = nodes[gh[G_BHEAD] + cell]
+    idx = _bhead(gh, nodes, gh[G_BHEAD] + cell)
     if idx:
         # a victim retried every step of its waits: at such a retry its last parent is the
         # bubble of the previous step; at a first attempt, its parents as for any node
@@ -429,8 +448,8 @@ def _last_parent(rows, g, gh, nodes, layer, block, k, step):
             if g[x + B_FIRST] <= step - 1 < g[x + B_END]:
                 return 1, layer, block, k, step - 1
             idx = g[x + B_PREV]
-    memo = nodes[gh[G_LP] + cell]
-    if memo:
+    memo = nodes[gh[G_LP] + cell] - gh[G_GEN] * STAMP
+    if memo > 0:
         pl, pb, pk = _parent(g, gh, nodes, layer, block, k, memo)
         return 0, pl, pb, pk, _start_of(rows, g, gh, nodes, pl, pb, pk)
     best = -1
@@ -462,7 +481,7 @@ def _last_parent(rows, g, gh, nodes, layer, block, k, step):
         return 4, 0, 0, 0, 0
     if slot == 0:
         return 2, 0, 0, 0, 0
-    nodes[gh[G_LP] + cell] = slot
+    nodes[gh[G_LP] + cell] = gh[G_GEN] * STAMP + slot
     pl, pb, pk = _parent(g, gh, nodes, layer, block, k, slot)
     return 0, pl, pb, pk, best
 
@@ -503,10 +522,10 @@ def _walk(rows, g, gh, nodes, al, ab, ak, astep, bl, bb, bk, bstep, now, write, 
             if rows[ca] == astep and rows[cb] == bstep:
                 slot = gh[G_PAIR] + ca
                 if write >= 0:
-                    nodes[slot] = 2 * (cb + 1) + write
+                    nodes[slot] = gh[G_GEN] * STAMP + 2 * (cb + 1) + write
                 else:
-                    known = nodes[slot]
-                    if known >> 1 == cb + 1:
+                    known = nodes[slot] - gh[G_GEN] * STAMP
+                    if known >= 0 and known >> 1 == cb + 1:
                         return known & 1, 0, 0, 0, top
         if akind == 1 or bkind == 1:
             if akind != 1 or bkind != 1:
@@ -576,7 +595,7 @@ def _resolve_lp(rows, g, gh, nodes, layer, block, k, now):
         nl, nb, nk = nodes[stack + 3 * (top - 1)], nodes[stack + 3 * (top - 1) + 1], nodes[stack + 3 * (top - 1) + 2]
         K = g[gh[G_NCOL] + nl]
         cell = g[gh[G_ROFF] + nl] + nb * K + nk
-        if nodes[gh[G_LP] + cell]:
+        if nodes[gh[G_LP] + cell] > gh[G_GEN] * STAMP:
             top -= 1
             continue
         # the parents with the latest start, in StepOrder.parents order
@@ -617,7 +636,7 @@ def _resolve_lp(rows, g, gh, nodes, layer, block, k, now):
                 winner = slot
         if needed:
             continue
-        nodes[gh[G_LP] + cell] = winner
+        nodes[gh[G_LP] + cell] = gh[G_GEN] * STAMP + winner
         top -= 1
     return True
 
@@ -990,7 +1009,7 @@ def _output_bounds_all(rows, tab, loff, values, out, scratch):
 
 
 _KERNEL_FUNCS = ("_heap_less", "_heap_swap", "_push", "_pop", "_column0", "_advance", "_work_push", "_propagate",
-                 "_unit_of", "_start", "_add_wait", "_record", "_record_pair", "_store_bubble", "_bubble_pair", "_parent", "_start_of",
+                 "_unit_of", "_start", "_add_wait", "_record", "_record_pair", "_bhead", "_store_bubble", "_bubble_pair", "_parent", "_start_of",
                  "_last_parent", "_child_rank", "_try_before", "_walk", "_resolve_lp", "_before", "_order_victims",
                  "_resolve_step", "_finish_step", "_run", "_output_bounds_all")
 

@@ -11,18 +11,19 @@ what only Python runs.
 from __future__ import annotations
 
 import itertools
+import threading
 
 import numpy as np
 
 from pimsyn.hw.schedule_kernel import (  # the kernel's memory layout and entry points
-    B_E1B, B_E1K, B_E1L, B_E2B, B_E2K, B_E2L, DONE, G_BHEAD, G_BLK, G_BREC, G_BSC, G_LP, G_NBLK,
+    B_E1B, B_E1K, B_E1L, B_E2B, B_E2K, B_E2L, DONE, G_BHEAD, G_BLK, G_BREC, G_BSC, G_GEN, G_LP, G_NBLK,
     G_NCOL, G_NL, G_OK, G_PAIR, G_PAR, G_PAROFF, G_POFF, G_PROV, G_ROFF, G_STACK, G_STACKCAP, H_ADCPARTNER, H_BATCH,
     H_BITS, H_BL, H_BLCAP, H_CAP, H_COFF, H_CONS, H_DELTA, H_DONE, H_EXT, H_EXTLP, H_EXTOFF, H_FLAGS, H_FREE,
     H_HEAP, H_IPLAYER, H_IPOFF, H_IPPAROFF, H_KEYADC, H_KEYCOL, H_KEYLAYER, H_KEYTAU, H_KOFF, H_LO, H_NBLK,
     H_NCOL, H_NK, H_NL, H_PAR, H_PLIST, H_PMAT, H_POFF, H_REC, H_RECCAP, H_ROFF, H_RUNNING, H_SC, H_SCRATCH,
     H_SIGMA, H_TAU, H_UCONF, H_UEND, H_UFIRST, H_UKEY, H_UOFF, H_WAITING, H_WAITS, H_WORK, H_WORKCAP, KERNEL,
     KERNEL_PY, NEED_ORDER, REC_ADC, REC_NOC, REC_PAIR, W_BATCH, W_BL, W_BREC, W_HEAP, W_REC,
-    W_RUNNING, W_SCRATCH, W_WAITS, _ADC, _BREC_CAP, _G_SIZE, _H_SIZE, _NBL, _NEG, _NFREE, _NOC, _NREC,
+    W_RUNNING, W_SCRATCH, W_WAITS, GEN_LIMIT, _ADC, _BREC_CAP, _G_SIZE, _H_SIZE, _NBL, _NEG, _NFREE, _NOC, _NREC,
     _OVERFLOW, _PY, _SC_SIZE, _STEP,
 )
 from pimsyn.hw.schedule_order import Bubble, adc_wait_bubble, noc_wait_bubble
@@ -109,6 +110,8 @@ class GlobalLayout:
         roff[1:] = np.cumsum(nblk * ncol)[:-1]
         self.roff = roff.tolist()
         self.total = int((nblk * ncol).sum())
+        if self.total >= 1 << 30:  # the stamped per-node fields (schedule_kernel.STAMP)
+            raise ScheduleError(f"{self.total} block-ops are more than the compiled scheduler takes (2**30)")
         poff = np.zeros(L + 1, dtype=np.int64)
         prov, paroff, parents = [], [], []
         pos = 0
@@ -139,13 +142,38 @@ class GlobalLayout:
         self.size = int(header[G_BLK]) + _BREC_CAP * 5
 
     def memory(self) -> tuple[np.ndarray, np.ndarray]:
-        """A fresh ``g`` and ``nodes``: no layer readable yet, no victims."""
-        g = np.empty(self.size, dtype=np.int64)
+        """``g`` and ``nodes`` for one schedule call: no layer readable yet, no victims,
+        nothing memoised (a new generation; both are views of this thread's buffers, valid
+        until its next call)."""
+        scratch = _SCRATCH
+        if scratch.g.size < self.size:
+            scratch.g = np.empty(self.size, dtype=np.int64)
+        g = scratch.g[:self.size]
         g[:len(self.static)] = self.static
         g[len(self.static):self.zeroed] = 0
         g[self.header[G_BSC] + 1] = _BREC_CAP
         g[self.header[G_BSC] + 3] = _BREC_CAP
-        return g, np.zeros(6 * self.total, dtype=np.int64)
+        size = 6 * self.total
+        scratch.generation += 1
+        if scratch.nodes.size < size or scratch.generation >= GEN_LIMIT:
+            scratch.nodes = np.zeros(max(size, scratch.nodes.size), dtype=np.int64)
+            scratch.generation = 1
+        self.header[G_GEN] = scratch.generation
+        return g, scratch.nodes[:size]
+
+
+class _Scratch(threading.local):
+    """One thread's kernel memory, kept between schedule calls: fresh arrays of megabytes
+    per call cost page faults (and zeroing) that outweighed a whole schedule pass; the
+    per-node fields are stamped with a generation instead of cleared (schedule_kernel)."""
+
+    def __init__(self) -> None:
+        self.g = np.empty(0, dtype=np.int64)
+        self.nodes = np.zeros(0, dtype=np.int64)
+        self.generation = 0
+
+
+_SCRATCH = _Scratch()
 
 
 def global_layout(der) -> GlobalLayout:
