@@ -48,6 +48,7 @@ cycles = 1 + the largest start step (5.13; the reference counts the final step).
 
 from __future__ import annotations
 
+import functools
 import math
 from typing import Callable, Sequence
 
@@ -869,15 +870,21 @@ class _OutputEvents:
         self.value = np.concatenate(values)
         self.hi_flag = np.concatenate(hi_flags)
         self.channels = channels
-        big = np.int64(1 << 62)
-        self.upper_key = np.where(self.hi_flag, -big, -self.value)
-        self.lower_key = np.where(self.hi_flag, big, self.value)
-        self._positions = np.arange(len(self.value))
+
+    # the sort keys of the two bounding orders, for the Python replays only (the compiled
+    # kernel bounds every layer itself): made on first use
+    @functools.cached_property
+    def upper_key(self) -> np.ndarray:
+        return np.where(self.hi_flag, -np.int64(1 << 62), -self.value)
+
+    @functools.cached_property
+    def lower_key(self) -> np.ndarray:
+        return np.where(self.hi_flag, np.int64(1 << 62), self.value)
 
     def replay(self, order: np.ndarray) -> int:
         value, hi_flag = self.value[order], self.hi_flag[order]
         hi = np.maximum.accumulate(np.where(hi_flag, value, 0))
-        last_lo = np.maximum.accumulate(np.where(hi_flag, -1, self._positions))
+        last_lo = np.maximum.accumulate(np.where(hi_flag, -1, np.arange(len(value))))
         lo = np.where(last_lo >= 0, value[np.maximum(last_lo, 0)], 0)
         return max(0, int(((hi - lo) * self.channels).max()))
 
