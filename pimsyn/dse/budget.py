@@ -1,9 +1,10 @@
 """How much search one `--effort` buys, and how the DSE spends it (see driver.py).
 
 The DSE screens every (combination, duplication candidate, ResDAC) arm with a few random
-genes, then runs successive halving: each round keeps the best third of the arms and gives
-each survivor `eta` times the previous round's evaluations of local refinement, until
-`finalists` arms are left; those are refined further in chunks of `chunk` evaluations.
+genes, then runs successive halving: each round keeps the best 1/`eta` of the arms and
+gives each survivor `eta` times the previous round's evaluations of local refinement,
+until `finalists` arms are left; those are refined further in chunks of `chunk`
+evaluations.
 
 `--effort` keeps meaning "more time, never worse":
 * at effort <= 1 every knob scales with effort (a quicker, coarser search);
@@ -13,15 +14,21 @@ each survivor `eta` times the previous round's evaluations of local refinement, 
 
 `scale` (<= 1, `network_scale`) is a network's evaluation cost relative to AlexNet. A
 slow network's evaluation counts shrink with its square root, so big networks finish in
-minutes, not hours (ResNet-18, VGG-13/16, MSRA-A: 3.5-8.5 minutes at effort 1 on 2 cores
-shared with another job, docs/benchmarks.md). With fewer evaluations per arm the screening's ranking of the
+minutes, not hours (ResNet-18, VGG-13/16, MSRA-A: 3-9 minutes at effort 1 on 2 idle
+cores, docs/benchmarks.md). With fewer evaluations per arm the screening's ranking of the
 duplication candidates matters more, and it is noisy (a candidate's best of a few random
 macro genes swings by 2-8x between seeds, while the candidates' climbed values differ by
 a few %): a slow network therefore keeps its best three candidates per (combination,
 ResDAC) as separate arms in the halving (`arms_per_start`); with both, three seeds agree
 within 2 % on ResNet-18, VGG-16 and MSRA-A (VGG-13: 3 %, from 6 %; docs/benchmarks.md,
 "Convergence of the big networks"). AlexNet-sized networks keep one arm per start: their
-halving rounds are long enough to move the duplication.
+halving rounds are long enough to move the duplication. A slow network also halves more
+gently (eta 2 instead of 3): a climbing arm's early value predicts its final one poorly
+(VGG-13: the arm seed 1 climbs to 509 GOPS/W was dropped by seed 2 as fourth of nine
+after 144 evaluations), and the finalists' climbs saturate, so evaluations are better
+spent keeping more arms longer (three seeds within 1 % on VGG-13, from 3 %; means up by
+1-2 % on ResNet-18 and VGG-16; docs/benchmarks.md, "Gentler halving for the big
+networks").
 """
 
 from __future__ import annotations
@@ -71,7 +78,7 @@ class SearchBudget:
             candidates=scaled(2, 1),
             screen_population=scaled(4, 2),
             first_round=scaled(24, 2, screen * scale),
-            eta=3,
+            eta=2 if slow else 3,  # slow networks: gentler halving (module docstring)
             finalists=2,
             chunk=scaled(400, 20, scale),
             chunks=scaled(6, 1, effort),

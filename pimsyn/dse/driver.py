@@ -7,8 +7,9 @@ allocation and evaluation (Eq. 5-6, spec 5). Three phases (`budget.py` sizes the
 
 1. **screen** (one task per combination, in parallel): SA candidates and balanced
    duplications at a few shares of the conv budget, then a few random genes per arm (the reference's EA, which never evolves, is this with 40 genes; A1);
-2. **halve** (successive halving over all arms): each round keeps the best third and gives
-   each survivor three times the previous round's evaluations of local refinement
+2. **halve** (successive halving over all arms): each round keeps the best third (half,
+   for a slow network: `budget.py`) and gives each survivor three (two) times the previous
+   round's evaluations of local refinement
    (`search/local.py`: a hill-climb over duplication, macro counts and sharing pairs,
    continuing from the arm's best point and memo), until the finalists are left;
 3. **refine**: the finalists climb further in chunks (one task = one chunk), as many
