@@ -80,11 +80,13 @@ _H_SIZE = 50
 (G_ROFF, G_NCOL, G_NBLK, G_POFF, G_PROV, G_PAROFF, G_PAR, G_OK, G_PAIR, G_NL, G_LP, G_STACK, G_STACKCAP,
  G_BHEAD, G_BREC, G_BSC, G_BLK, G_GEN) = range(18)
 _G_SIZE = 18
-#: generation stamps: value = G_GEN * STAMP + field, every field < STAMP (G_LP: the slot;
-#: G_BHEAD: record index + 1, STAMP - 1 for -1; G_PAIR: 2 * (b + 1) + answer). One base for
+#: generation stamps (`_read`, `_write`): value = G_GEN * STAMP + field, every field <
+#: STAMP (G_LP: the slot; G_BHEAD: record index + 1, UNKNOWN for -1; G_PAIR: 2 * (b + 1) +
+#: answer). One base for
 #: every region: the buffer is shared by problems of other sizes, whose regions lay
 #: elsewhere, and a value of an earlier call, whatever it held, is below G_GEN * STAMP.
 STAMP = 1 << 32
+UNKNOWN = STAMP - 1  # G_BHEAD's field for -1 (a victim whose bubbles are not all stored)
 #: generations stay below this (STAMP * GEN_LIMIT < 2**63); then the buffer is cleared
 GEN_LIMIT = 1 << 30
 _BREC_CAP = 1 << 14
@@ -352,35 +354,50 @@ def _store_bubble(g, gh, nodes, layer, block, k, first, end, kind):
     """Append a bubble record of node (layer, block, k); returns its offset, -1 if full."""
     bsc = gh[G_BSC]
     count = g[bsc]
-    cell = gh[G_BHEAD] + g[gh[G_ROFF] + layer] + block * g[gh[G_NCOL] + layer] + k
-    head = _bhead(gh, nodes, cell)
+    at = gh[G_BHEAD] + _cell(g, gh, layer, block, k)
+    head = _bhead(gh, nodes, at)
     if head < 0:
         return -1
     if count >= g[bsc + 1]:
-        nodes[cell] = gh[G_GEN] * STAMP + STAMP - 1  # its bubbles are unknown here (-1)
+        _write(gh, nodes, at, UNKNOWN)  # its bubbles are unknown here (-1)
         return -1
     g[bsc] = count + 1
     x = gh[G_BREC] + count * W_BREC
     g[x + B_PREV] = head
-    nodes[cell] = gh[G_GEN] * STAMP + count + 1
+    _write(gh, nodes, at, count + 1)
     g[x + B_FIRST] = first
     g[x + B_END] = end
     g[x + B_TYPE] = kind
     return x
 
 
-def _bhead(gh, nodes, cell):
-    """The G_BHEAD field at ``cell``: 0 none, -1 unknown here, else record index + 1."""
-    value = nodes[cell] - gh[G_GEN] * STAMP
+def _cell(g, gh, layer, block, k):
+    """Position of bit-0 node (layer, block, k) in ``rows`` (and in each per-node region)."""
+    return g[gh[G_ROFF] + layer] + block * g[gh[G_NCOL] + layer] + k
+
+
+def _read(gh, nodes, at):
+    """The per-node field at ``at`` written in this schedule call, -1 if none (STAMP)."""
+    value = nodes[at] - gh[G_GEN] * STAMP
+    return value if value >= 0 else -1
+
+
+def _write(gh, nodes, at, field):
+    nodes[at] = gh[G_GEN] * STAMP + field
+
+
+def _bhead(gh, nodes, at):
+    """The G_BHEAD field at ``at``: 0 none, -1 unknown here, else record index + 1."""
+    value = _read(gh, nodes, at)
     if value < 0:
-        return 0  # stamped by an earlier call
-    return -1 if value == STAMP - 1 else value
+        return 0
+    return -1 if value == UNKNOWN else value
 
 
 def _bubble_pair(g, gh, nodes, layer, block, k, step):
     """The Proc-ordered pair of the node's bubble at ``step``: (True, entry 1, entry 2) as
     (layer, block, k, step) each, or (False, ...) when it is not readable here."""
-    idx = _bhead(gh, nodes, gh[G_BHEAD] + g[gh[G_ROFF] + layer] + block * g[gh[G_NCOL] + layer] + k)
+    idx = _bhead(gh, nodes, gh[G_BHEAD] + _cell(g, gh, layer, block, k))
     while idx > 0:
         x = gh[G_BREC] + (idx - 1) * W_BREC
         if g[x + B_FIRST] <= step < g[x + B_END]:
@@ -424,7 +441,7 @@ def _parent(g, gh, nodes, layer, block, k, slot):
 
 
 def _start_of(rows, g, gh, nodes, layer, block, k):
-    return rows[g[gh[G_ROFF] + layer] + block * g[gh[G_NCOL] + layer] + k]
+    return rows[_cell(g, gh, layer, block, k)]
 
 
 def _last_parent(rows, g, gh, nodes, layer, block, k, step):
@@ -448,7 +465,7 @@ def _last_parent(rows, g, gh, nodes, layer, block, k, step):
             if g[x + B_FIRST] <= step - 1 < g[x + B_END]:
                 return 1, layer, block, k, step - 1
             idx = g[x + B_PREV]
-    memo = nodes[gh[G_LP] + cell] - gh[G_GEN] * STAMP
+    memo = _read(gh, nodes, gh[G_LP] + cell)
     if memo > 0:
         pl, pb, pk = _parent(g, gh, nodes, layer, block, k, memo)
         return 0, pl, pb, pk, _start_of(rows, g, gh, nodes, pl, pb, pk)
@@ -481,7 +498,7 @@ def _last_parent(rows, g, gh, nodes, layer, block, k, step):
         return 4, 0, 0, 0, 0
     if slot == 0:
         return 2, 0, 0, 0, 0
-    nodes[gh[G_LP] + cell] = gh[G_GEN] * STAMP + slot
+    _write(gh, nodes, gh[G_LP] + cell, slot)
     pl, pb, pk = _parent(g, gh, nodes, layer, block, k, slot)
     return 0, pl, pb, pk, best
 
@@ -517,14 +534,13 @@ def _walk(rows, g, gh, nodes, al, ab, ak, astep, bl, bb, bk, bstep, now, write, 
     akind, bkind = 0, 0
     for top in range(limit):
         if akind == 0 and bkind == 0 and astep < now and bstep < now and g[gh[G_OK] + al] and g[gh[G_OK] + bl]:
-            ca = g[gh[G_ROFF] + al] + ab * g[gh[G_NCOL] + al] + ak
-            cb = g[gh[G_ROFF] + bl] + bb * g[gh[G_NCOL] + bl] + bk
+            ca = _cell(g, gh, al, ab, ak)
+            cb = _cell(g, gh, bl, bb, bk)
             if rows[ca] == astep and rows[cb] == bstep:
-                slot = gh[G_PAIR] + ca
                 if write >= 0:
-                    nodes[slot] = gh[G_GEN] * STAMP + 2 * (cb + 1) + write
+                    _write(gh, nodes, gh[G_PAIR] + ca, 2 * (cb + 1) + write)
                 else:
-                    known = nodes[slot] - gh[G_GEN] * STAMP
+                    known = _read(gh, nodes, gh[G_PAIR] + ca)
                     if known >= 0 and known >> 1 == cb + 1:
                         return known & 1, 0, 0, 0, top
         if akind == 1 or bkind == 1:
@@ -593,9 +609,8 @@ def _resolve_lp(rows, g, gh, nodes, layer, block, k, now):
     top = 1
     while top > 0:
         nl, nb, nk = nodes[stack + 3 * (top - 1)], nodes[stack + 3 * (top - 1) + 1], nodes[stack + 3 * (top - 1) + 2]
-        K = g[gh[G_NCOL] + nl]
-        cell = g[gh[G_ROFF] + nl] + nb * K + nk
-        if nodes[gh[G_LP] + cell] > gh[G_GEN] * STAMP:
+        cell = _cell(g, gh, nl, nb, nk)
+        if _read(gh, nodes, gh[G_LP] + cell) > 0:
             top -= 1
             continue
         # the parents with the latest start, in StepOrder.parents order
@@ -636,7 +651,7 @@ def _resolve_lp(rows, g, gh, nodes, layer, block, k, now):
                 winner = slot
         if needed:
             continue
-        nodes[gh[G_LP] + cell] = gh[G_GEN] * STAMP + winner
+        _write(gh, nodes, gh[G_LP] + cell, winner)
         top -= 1
     return True
 
@@ -1009,7 +1024,7 @@ def _output_bounds_all(rows, tab, loff, values, out, scratch):
 
 
 _KERNEL_FUNCS = ("_heap_less", "_heap_swap", "_push", "_pop", "_column0", "_advance", "_work_push", "_propagate",
-                 "_unit_of", "_start", "_add_wait", "_record", "_record_pair", "_bhead", "_store_bubble", "_bubble_pair", "_parent", "_start_of",
+                 "_unit_of", "_start", "_add_wait", "_record", "_record_pair", "_cell", "_read", "_write", "_bhead", "_store_bubble", "_bubble_pair", "_parent", "_start_of",
                  "_last_parent", "_child_rank", "_try_before", "_walk", "_resolve_lp", "_before", "_order_victims",
                  "_resolve_step", "_finish_step", "_run", "_output_bounds_all")
 

@@ -472,8 +472,7 @@ class _Records:
         return self.span.keys()
 
     def take(self, node) -> None:
-        if self.span is None:
-            self._index()
+        """Register node's bubbles (the step order asks only for ``victims()`` it found)."""
         span = self.span.pop(node, None)
         if span is None:
             return
