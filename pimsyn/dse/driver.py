@@ -14,7 +14,8 @@ allocation and evaluation (Eq. 5-6, spec 5). Three phases (`budget.py` sizes the
    continuing from the arm's best point and memo), until the finalists are left;
 3. **refine**: the finalists climb further in chunks (one task = one chunk), as many
    chunks as `--effort` buys; a chunk continues the previous one's trajectory, so more
-   effort never gives a worse design.
+   effort never gives a worse design. A finalist that gains nothing in a chunk while
+   another is ahead hands its next chunks to a second climber of the leader (`_refocus`).
 
 Every task has an evaluation budget and every evaluation a time limit far above its peers'
 (`tasks.EvaluationGuard`), so no task runs unbounded. Determinism: every task draws from
@@ -99,13 +100,15 @@ def _ranked(configs: list[Configuration], per_start: int = 1) -> list[Configurat
 
 def _improve(executor: Executor, arms: list[Configuration], evaluations: int, chunk: int, phase: int,
              round_index: int, progress: Progress, curve: list, started: float, name: str,
-             checkpoint: TaskCheckpoint | None = None) -> list[Configuration]:
+             checkpoint: TaskCheckpoint | None = None, retired: list | None = None) -> list[Configuration]:
     """Give every arm `evaluations` more evaluations, in tasks of at most `chunk`; the arms'
-    chunks run in parallel, one arm's chunks one after the other."""
+    chunks run in parallel, one arm's chunks one after the other. With a `retired` list (the
+    refinement), a stalled arm's next chunks go to a second climber of the leader
+    (`_refocus`) and the stalled arm's last state is appended to `retired`."""
     steps = max(1, -(-evaluations // chunk))
     for step in range(steps):
         size = min(chunk, evaluations - step * chunk)
-        items = [(arm, size, (phase, round_index, step, *arm.order)) for arm in arms]
+        items = [(arm, size, _path(phase, round_index, step, arm)) for arm in arms]
 
         def label(arm, step=step):
             progress.best = max(progress.best, arm.fitness / 1e9)
@@ -119,7 +122,35 @@ def _improve(executor: Executor, arms: list[Configuration], evaluations: int, ch
                          save=checkpoint and (lambda item, arm: checkpoint.add_improve(*item, arm))))
         # what a task did not spend (an exhausted neighbourhood) leaves the plan
         progress.total -= sum(size - (arm.evaluations - before[id(item[0])]) for item, arm in zip(items, arms))
+        if retired is not None and step + 1 < steps:
+            refocused = _refocus([item[0] for item in items], arms, step)
+            retired.extend(a for a, b in zip(arms, refocused) if a is not b)
+            arms = refocused
     return arms
+
+
+def _path(phase: int, round_index: int, step: int, arm: Configuration) -> tuple[int, ...]:
+    """The rng path (and checkpoint key) of an arm's task; a second climber's has its
+    climber number last."""
+    return (phase, round_index, step, *arm.order) + ((arm.climber,) if arm.climber else ())
+
+
+def _refocus(before: list[Configuration], after: list[Configuration], step: int) -> list[Configuration]:
+    """Refinement: a finalist that gained nothing in its last chunk while another is ahead
+    stops; its next chunks go to a second climber of the leader (the leader's point and
+    memo, its own rng path). A stalled finalist rarely moves again (ResNet-18, seed 1:
+    402.2 for all 24 chunks of 4x effort), while the leader's gains come from kicks that
+    land in a better basin, which two climbers find about twice as fast (the default
+    refinement: 410.1 -> 419.3; docs/benchmarks.md, "Two climbers for the leader").
+    Decided from finished chunks only: the same at any --jobs and, as a prefix, at any
+    --effort (more chunks never give a worse design)."""
+    leader = min(after, key=lambda c: (-c.fitness, c.order, c.climber))
+    out = []
+    for position, (old, new) in enumerate(zip(before, after)):
+        if new.fitness < leader.fitness and new.fitness <= old.fitness:
+            new = replace(leader, climber=(step + 1) * len(after) + position, evaluations=0, timeouts=0)
+        out.append(new)
+    return out
 
 
 def _note_on_stderr(text: str) -> None:
@@ -186,7 +217,7 @@ def synthesize(net: Network, hw, options: SynthesisOptions,
             last = index == len(rounds) - 1
             name = "refine" if last else f"halve {index + 1}/{len(rounds) - 1} ({survivors} arms)"
             alive = _improve(executor, alive, evaluations, budget.chunk, tasks.HALVE, index, progress, curve,
-                             started, name, checkpoint)
+                             started, name, checkpoint, retired=arms if last else None)
             arms.extend(alive)
         completed = True
     finally:
@@ -235,7 +266,7 @@ def _fold(outcomes: list[ComboOutcome], history: list[Configuration], finalists:
     after every round (evaluations are cumulative per arm)."""
     spent: dict[tuple, Configuration] = {}
     for arm in history:
-        key = arm.order
+        key = (arm.order, arm.climber)
         if key not in spent or arm.evaluations >= spent[key].evaluations:
             spent[key] = arm
     final = {c.combo_index for c in finalists}

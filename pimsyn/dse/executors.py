@@ -43,7 +43,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from typing import Any
 
-from pimsyn.dse.pool import ignore_interrupts, signals_deferred, stop_workers
+from pimsyn.dse.pool import die_with_driver, ignore_interrupts, signals_deferred, stop_workers
 from pimsyn.errors import PimsynError
 
 OnDone = Callable[[int, Any], None]
@@ -126,9 +126,11 @@ def _run_initialized(token: str, initializer: Callable | None, initargs: tuple, 
     return fn(*args)
 
 
-def _start_worker_process(token: str, initializer: Callable | None, initargs: tuple) -> None:
-    """ProcessPoolExecutor initializer: Ctrl-C is the driver's, then the caller's one."""
+def _start_worker_process(token: str, driver_pid: int, initializer: Callable | None, initargs: tuple) -> None:
+    """ProcessPoolExecutor initializer: Ctrl-C is the driver's, the worker ends with the
+    driver, then the caller's initializer."""
     ignore_interrupts()
+    die_with_driver(driver_pid)
     _initialize(token, initializer, initargs)
 
 
@@ -155,7 +157,7 @@ class ProcessExecutor(Executor):
         self.workers = workers
         self.description = f"{workers} worker processes"
         self._pool = ProcessPoolExecutor(max_workers=workers, initializer=_start_worker_process,
-                                         initargs=(uuid.uuid4().hex, initializer, initargs))
+                                         initargs=(uuid.uuid4().hex, os.getpid(), initializer, initargs))
 
     def map(self, fn, items, on_done=None):
         return in_submission_order(self._completions(fn, items), on_done)

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import contextlib
+import ctypes
 import os
 import signal
+import sys
 import time
 from concurrent.futures import ProcessPoolExecutor
 
@@ -24,6 +26,27 @@ def ignore_interrupts() -> None:
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
     if hasattr(signal, "pthread_sigmask"):  # forked inside `signals_deferred`: take them now
         signal.pthread_sigmask(signal.SIG_UNBLOCK, _STOP_SIGNALS)
+
+
+#: prctl option: the signal this process gets when its parent dies (linux/prctl.h)
+PR_SET_PDEATHSIG = 1
+
+
+def die_with_driver(driver_pid: int) -> None:
+    """In a worker process (Linux): the kernel sends it SIGTERM when the driver dies,
+    however the driver ends (SIGKILL, the OOM killer, a script calling `synthesize` killed
+    before its clean-up). Without it an orphaned worker waits for tasks forever. A driver
+    that died before this call already: the worker exits at once."""
+    if not sys.platform.startswith("linux"):
+        return
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        if libc.prctl(PR_SET_PDEATHSIG, int(signal.SIGTERM), 0, 0, 0) != 0:
+            return
+    except (OSError, AttributeError):  # pragma: no cover - no libc prctl
+        return
+    if os.getppid() != driver_pid:
+        os._exit(1)
 
 
 @contextlib.contextmanager

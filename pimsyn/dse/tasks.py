@@ -48,6 +48,7 @@ class Configuration:
     evaluations: int
     memo: tuple = ()  # ((D, macros, partners), fitness) pairs already known
     timeouts: int = 0
+    climber: int = 0  # refinement: > 0 for a second climber of a leader (`driver._refocus`)
 
     @property
     def order(self) -> tuple:

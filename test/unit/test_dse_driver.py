@@ -167,3 +167,35 @@ def test_baselines_keep_their_duplication(alexnet, hw):
     conv = crossbar_budget(hw, 49.0, design.rram_ratio, design.xbar_size, design.cell_res,
                            design.cost_network).conv_crossbars
     assert tuple(design.conv_dup) == tuple(int(d) for d in woho_duplication(problem, conv))
+
+
+def _arm(combo: int, fitness: float, evaluations: int = 100, **changes):
+    from pimsyn.dse.tasks import Configuration
+
+    base = dict(combo_index=combo, candidate_index=0, rram_ratio=0.3, cell_res=2, xbar_size=256, dac_res=1, adc_res=9,
+                conv_budget=100, conv_dup=(combo + 1,), macros=(1,), partners=(-1,), fitness=fitness,
+                evaluations=evaluations, memo=((((combo + 1,), (1,), (-1,)), fitness),))
+    base.update(changes)
+    return Configuration(**base)
+
+
+def test_a_stalled_finalist_becomes_a_second_climber_of_the_leader():
+    from pimsyn.dse.driver import _path, _refocus
+
+    leader_before, trailing = _arm(0, 5.0), _arm(1, 4.0)
+    leader = _arm(0, 6.0, evaluations=200)
+    out = _refocus([leader_before, trailing], [leader, trailing], step=0)
+    assert out[0] is leader
+    clone = out[1]
+    # the leader's point and memo, its own rng path, evaluations counted from zero
+    assert (clone.point, clone.fitness, clone.memo, clone.order) == (leader.point, 6.0, leader.memo, leader.order)
+    assert clone.climber > 0 and clone.evaluations == 0
+    assert _path(2, 3, 1, clone) != _path(2, 3, 1, leader) == (2, 3, 1, *leader.order)
+    # a finalist that gained in its chunk keeps climbing, even below the leader
+    gaining = _arm(1, 4.5)
+    assert _refocus([leader_before, trailing], [leader, gaining], step=0)[1] is gaining
+    # a second climber level with the leader is not replaced; clones made at different
+    # steps or positions get different numbers
+    assert _refocus([leader, clone], [leader, clone], step=1)[1] is clone
+    again = _refocus([leader, trailing], [leader, trailing], step=1)[1]
+    assert again.climber not in (0, clone.climber)
