@@ -95,3 +95,35 @@ def test_signal_ends_synth_and_its_workers(tmp_path, signum):
     # The checkpoint stays: it is what `synth --resume` continues (docs/scale-out.md), not an output.
     leftovers = sorted(p.name for p in outdir.iterdir() if p.name != ".checkpoint") if outdir.exists() else []
     assert leftovers == [], f"files left in the output folder: {leftovers}"
+
+
+# a driver that starts two worker processes (Python's default start method set to
+# argv[2]), prints their pids and kills itself: no clean-up runs
+KILLED_DRIVER = """
+import multiprocessing, os, signal, sys
+sys.path.insert(0, sys.argv[1])
+multiprocessing.set_start_method(sys.argv[2])
+from pimsyn.dse.executors import make_executor
+executor = make_executor(2)
+print(*sorted(set(executor.map(os.getpid, [(), (), (), ()]))), flush=True)
+os.kill(os.getpid(), signal.SIGKILL)
+"""
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="parent-death signal: Linux only")
+@pytest.mark.parametrize("start_method", ["fork", "forkserver"])
+def test_workers_end_when_the_driver_is_killed(tmp_path, start_method):
+    """Even a driver killed by SIGKILL (no `stop_workers`) leaves no worker behind
+    (`pool.die_with_driver`), whatever Python's default start method (a fork server from
+    Python 3.14; the executor forks its workers on Linux)."""
+    out = tmp_path / "pids"
+    with open(out, "w") as stdout:  # a file, not a pipe: orphaned workers would hold a pipe open
+        proc = subprocess.run([sys.executable, "-c", KILLED_DRIVER, str(ROOT), start_method], stdout=stdout,
+                              stderr=subprocess.STDOUT, timeout=60)
+    assert proc.returncode == -9, out.read_text()
+    pids = [int(p) for p in out.read_text().split()]
+    assert pids and os.getpid() not in pids
+    deadline = time.monotonic() + 10
+    while any(alive(p) for p in pids) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert not [p for p in pids if alive(p)], "worker processes outlived their killed driver"

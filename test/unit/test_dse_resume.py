@@ -268,7 +268,7 @@ def configurations(draw, memo=memos):
         xbar_size=draw(ints), dac_res=draw(ints), adc_res=draw(ints), conv_budget=draw(ints),
         conv_dup=draw(st.lists(ints, max_size=6).map(tuple)), macros=draw(st.lists(ints, max_size=6).map(tuple)),
         partners=draw(st.lists(ints, max_size=6).map(tuple)), fitness=draw(floats), evaluations=draw(ints),
-        memo=draw(memo), timeouts=draw(ints))
+        memo=draw(memo), timeouts=draw(ints), climber=draw(ints))
 
 
 @settings(max_examples=150, deadline=None)
