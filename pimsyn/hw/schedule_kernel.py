@@ -452,8 +452,7 @@ def _last_parent(rows, g, gh, nodes, layer, block, k, step):
     the node with :func:`_resolve_lp`)."""
     if not g[gh[G_OK] + layer]:
         return 3, 0, 0, 0, 0
-    K = g[gh[G_NCOL] + layer]
-    cell = g[gh[G_ROFF] + layer] + block * K + k
+    cell = _cell(g, gh, layer, block, k)
     idx = _bhead(gh, nodes, gh[G_BHEAD] + cell)
     if idx:
         # a victim retried every step of its waits: at such a retry its last parent is the
@@ -476,7 +475,7 @@ def _last_parent(rows, g, gh, nodes, layer, block, k, step):
         best = rows[cell - 1]
         slot = 1
     if block > 0:
-        start = rows[cell - K]
+        start = rows[cell - g[gh[G_NCOL] + layer]]
         if start > best:
             best, tied, slot = start, False, 2
         elif start == best:
@@ -488,8 +487,7 @@ def _last_parent(rows, g, gh, nodes, layer, block, k, step):
             p = g[prov + j]
             if not g[gh[G_OK] + p]:
                 return 3, 0, 0, 0, 0
-            kp = g[gh[G_NCOL] + p]
-            start = rows[g[gh[G_ROFF] + p] + g[par + g[paroff + j] + block] * kp + kp - 1]
+            start = _start_of(rows, g, gh, nodes, p, g[par + g[paroff + j] + block], g[gh[G_NCOL] + p] - 1)
             if start > best:
                 best, tied, slot = start, False, 3 + j - first
             elif start == best:
