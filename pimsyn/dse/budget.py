@@ -28,7 +28,12 @@ gently (eta 2 instead of 3): a climbing arm's early value predicts its final one
 after 144 evaluations), and the finalists' climbs saturate, so evaluations are better
 spent keeping more arms longer (three seeds within 1 % on VGG-13, from 3 %; means up by
 1-2 % on ResNet-18 and VGG-16; docs/benchmarks.md, "Gentler halving for the big
-networks").
+networks"). Its finalists climb `SLOW_REFINE_CHUNKS` chunks instead of 6: a big
+network's refinement is short next to its halving (ResNet-18: about 50 s of 300 s), and
+ResNet-18's leaders, climbing with a second climber each (`driver._refocus`), find
+their last gains after 17-21 chunks (seeds 1 and 3: 426.1 / 428.8 after 20 chunks, 426.2
+/ 428.8 after 96), while after 6 they were 1.6-1.9 % below that (docs/benchmarks.md,
+"A longer refinement for the big networks").
 """
 
 from __future__ import annotations
@@ -38,6 +43,9 @@ from dataclasses import dataclass
 
 #: evaluation-cost proxy of AlexNet (see `network_scale`); its budgets are the reference
 REFERENCE_COST = 12.0
+#: refinement chunks per finalist at effort 1: AlexNet-sized and slow networks (docstring)
+REFINE_CHUNKS = 6
+SLOW_REFINE_CHUNKS = 20
 
 
 @dataclass(frozen=True)
@@ -81,7 +89,7 @@ class SearchBudget:
             eta=2 if slow else 3,  # slow networks: gentler halving (module docstring)
             finalists=2,
             chunk=scaled(400, 20, scale),
-            chunks=scaled(6, 1, effort),
+            chunks=scaled(SLOW_REFINE_CHUNKS if slow else REFINE_CHUNKS, 1, effort),
             arms_per_start=3 if slow else 1,
         )
 
