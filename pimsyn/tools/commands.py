@@ -219,7 +219,9 @@ def _non_finite(value, path: str = "") -> str:
 @click.option("--macro_reuse", "-r", "macro_reuse_text", help="Reference spelling: True or False.")
 @click.option("--seed", default="1", show_default=True)
 @click.option("--jobs", "-j", default=None, help="Worker processes (default: number of cores; never more than cores or tasks).")
-@click.option("--effort", default="1.0", show_default=True, help="Scales the SA/EA budgets.")
+@click.option("--effort", default="1.0", show_default=True,
+              help="Search effort: below 1 a quicker, coarser search; above 1 a longer refinement of "
+                   "the finalists, never a worse design for the same seed (docs/architecture.md, DSE).")
 @click.option("--ratios", help="RatioRram values: '0.1,0.2' or 'lo:hi:step' (default 0.1:0.4:0.05).")
 @click.option("--xbars", help="Crossbar sizes, e.g. '128,256,512'.")
 @click.option("--cell-resolutions", help="ReRAM cell resolutions, e.g. '1,2,4'.")
