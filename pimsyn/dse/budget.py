@@ -14,7 +14,7 @@ evaluations.
 
 `scale` (<= 1, `network_scale`) is a network's evaluation cost relative to AlexNet. A
 slow network's evaluation counts shrink with its square root, so big networks finish in
-minutes, not hours (ResNet-18, VGG-13/16, MSRA-A: 3-9 minutes at effort 1 on 2 idle
+minutes, not hours (ResNet-18, VGG-13/16, MSRA-A: 3-8 minutes at effort 1 on 2 idle
 cores, docs/benchmarks.md). With fewer evaluations per arm the screening's ranking of the
 duplication candidates matters more, and it is noisy (a candidate's best of a few random
 macro genes swings by 2-8x between seeds, while the candidates' climbed values differ by
@@ -30,10 +30,10 @@ spent keeping more arms longer (three seeds within 1 % on VGG-13, from 3 %; mean
 1-2 % on ResNet-18 and VGG-16; docs/benchmarks.md, "Gentler halving for the big
 networks"). Its finalists climb `SLOW_REFINE_CHUNKS` chunks instead of 6: a big
 network's refinement is short next to its halving (ResNet-18: about 50 s of 300 s), and
-ResNet-18's leaders, climbing with a second climber each (`driver._refocus`), find
-their last gains after 17-21 chunks (seeds 1 and 3: 426.1 / 428.8 after 20 chunks, 426.2
-/ 428.8 after 96), while after 6 they were 1.6-1.9 % below that (docs/benchmarks.md,
-"A longer refinement for the big networks").
+ResNet-18's leaders, climbing with a second climber each (`driver._refocus`), are
+within 0.1 % of where they end after 17-21 chunks (seeds 1 and 3: 425.8 / 428.8 after
+20 chunks, 426.2 / 428.8 after 96), while after 6 they were 1.6-1.9 % below
+(docs/benchmarks.md, "A longer refinement for the big networks").
 """
 
 from __future__ import annotations
