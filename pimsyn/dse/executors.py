@@ -128,11 +128,11 @@ def _run_initialized(token: str, initializer: Callable | None, initargs: tuple, 
     return fn(*args)
 
 
-def _start_worker_process(token: str, parent_pid: int | None, initializer: Callable | None, initargs: tuple) -> None:
+def _start_worker_process(token: str, driver_pid: int, initializer: Callable | None, initargs: tuple) -> None:
     """ProcessPoolExecutor initializer: Ctrl-C is the driver's, the worker ends with the
     driver, then the caller's initializer."""
     ignore_interrupts()
-    die_with_driver(parent_pid)
+    die_with_driver(driver_pid)
     _initialize(token, initializer, initargs)
 
 
@@ -162,9 +162,8 @@ class ProcessExecutor(Executor):
         # signal handling of pool.py assumes them, and a fork server would outlive a killed
         # driver with its workers
         context = multiprocessing.get_context("fork" if sys.platform.startswith("linux") else None)
-        parent = os.getpid() if context.get_start_method() == "fork" else None
         self._pool = ProcessPoolExecutor(max_workers=workers, mp_context=context, initializer=_start_worker_process,
-                                         initargs=(uuid.uuid4().hex, parent, initializer, initargs))
+                                         initargs=(uuid.uuid4().hex, os.getpid(), initializer, initargs))
 
     def map(self, fn, items, on_done=None):
         return in_submission_order(self._completions(fn, items), on_done)

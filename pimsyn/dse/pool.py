@@ -32,13 +32,12 @@ def ignore_interrupts() -> None:
 PR_SET_PDEATHSIG = 1
 
 
-def die_with_driver(parent_pid: int | None) -> None:
-    """In a worker process (Linux): the kernel sends it SIGTERM when its parent dies, however
-    the parent ends (SIGKILL, the OOM killer, a script calling `synthesize` killed before its
-    clean-up). Without it an orphaned worker waits for tasks forever. `parent_pid`: the
-    driver, whose fork this worker is (`executors.ProcessExecutor` forks on Linux); a
-    parent that died before this call already makes the worker exit at once. None: the
-    worker's parent is not the driver (no check)."""
+def die_with_driver(driver_pid: int) -> None:
+    """In a worker process (Linux): the kernel sends it SIGTERM when the driver, its parent,
+    dies, however the driver ends (SIGKILL, the OOM killer, a script calling `synthesize`
+    killed before its clean-up). Without it an orphaned worker waits for tasks forever. The
+    worker is the driver's fork (`executors.ProcessExecutor` forks on Linux), so a driver
+    that died before this call already makes the worker exit at once."""
     if not sys.platform.startswith("linux"):
         return
     try:
@@ -47,7 +46,7 @@ def die_with_driver(parent_pid: int | None) -> None:
             return
     except (OSError, AttributeError):  # pragma: no cover - no libc prctl
         return
-    if parent_pid is not None and os.getppid() != parent_pid:
+    if os.getppid() != driver_pid:
         os._exit(1)
 
 

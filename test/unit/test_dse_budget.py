@@ -9,8 +9,8 @@ from hypothesis import strategies as st
 
 from pimsyn.dse.budget import SearchBudget, halving_rounds
 
-efforts = st.floats(min_value=0.05, max_value=16.0, allow_nan=False)
-scales = st.floats(min_value=0.01, max_value=1.0, allow_nan=False)
+efforts = st.floats(min_value=0.05, max_value=16.0)
+scales = st.floats(min_value=0.01, max_value=1.0)
 
 #: the knobs that decide the screening and the halving (everything before the refinement)
 BEFORE_REFINE = [f.name for f in fields(SearchBudget) if f.name not in ("chunks",)]
@@ -32,4 +32,3 @@ def test_above_effort_one_only_the_refinement_grows(effort, scale):
     arms = 300
     assert halving_rounds(arms, one)[:-1] == halving_rounds(arms, more)[:-1]
     assert halving_rounds(arms, more)[-1][1] >= halving_rounds(arms, one)[-1][1]
-
