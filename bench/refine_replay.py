@@ -19,7 +19,8 @@ the driver's cuts: "what if this arm had survived the halving"; `--salt N` appen
 1000 + N to every task's rng path (beyond any climber number), so the same start climbs
 with another draw: how much of a result is the climb's luck. Each round prints the
 arms' values; each refinement chunk prints the finalists' values, `*` marking a finalist
-that stalled and hands its next chunks to a second climber of the leader.
+that stalled and hands its next chunks to a second climber of the leader; the last line
+is the best design point (duplication, macro counts, sharing partners).
 
 Results depend only on the captured state, the seed and the chunk count, not on timing or
 `--jobs` (docs/benchmarks.md, "A longer refinement for the big networks" and "What the
@@ -153,6 +154,9 @@ def replay(args) -> None:
     best = min(alive, key=lambda c: (-c.fitness, c.order))
     print(f"best {best.fitness / 1e9:.2f} GOPS/W, arm {best.order}, {sum(a.evaluations for a in alive)} "
           f"evaluations by the last arms, {time.perf_counter() - started:.0f} s")
+    print(f"design: RatioRram {best.rram_ratio:g}, {best.xbar_size} x {best.xbar_size}, {best.cell_res}-bit cells, "
+          f"DAC {best.dac_res}; duplication {list(best.conv_dup)}; macros {list(best.macros)}; "
+          f"partners {list(best.partners)}")
 
 
 def main() -> None:

@@ -33,7 +33,10 @@ network's refinement is short next to its halving (ResNet-18: about 50 s of 300 
 ResNet-18's leaders, climbing with a second climber each (`driver._refocus`), are
 within 0.1 % of where they end after 17-21 chunks (seeds 1 and 3: 425.8 / 428.8 after
 20 chunks, 426.2 / 428.8 after 96), while after 6 they were 1.6-1.9 % below
-(docs/benchmarks.md, "A longer refinement for the big networks").
+(docs/benchmarks.md, "A longer refinement for the big networks"). Where a climb ends is
+still partly its draw: the same start refined with other rng paths ends 1.7 % (MSRA-A)
+to 4.0 % (ResNet-18) apart (`bench/refine_replay.py --salt`; docs/benchmarks.md, "What the
+refinement replays say about the remaining gaps").
 """
 
 from __future__ import annotations
