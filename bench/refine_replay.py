@@ -52,8 +52,17 @@ class _Captured(Exception):
     """Raised inside the synthesis once the state is written."""
 
 
+NETWORKS = ROOT / "test" / "data" / "networks"
+#: what `capture` writes
+STATE_KEYS = frozenset({"network", "options", "arms", "round_index", "rounds"})
+
+
 def _network(name: str):
-    return load_network_json(ROOT / "test" / "data" / "networks" / f"{name}.json")
+    path = NETWORKS / f"{name}.json"
+    if not path.is_file():
+        known = ", ".join(sorted(p.stem for p in NETWORKS.glob("*.json")))
+        sys.exit(f"refine_replay: no network {name!r} (one of: {known})")
+    return load_network_json(path)
 
 
 def _arm(arm) -> str:
@@ -108,7 +117,12 @@ def _write(path: Path, data: bytes) -> None:
 
 
 def replay(args) -> None:
-    state = pickle.loads(Path(args.state).read_bytes())
+    try:
+        state = pickle.loads(Path(args.state).read_bytes())
+    except (OSError, pickle.UnpicklingError, EOFError) as err:
+        sys.exit(f"refine_replay: {args.state} is not a state written by 'capture' ({type(err).__name__}: {err})")
+    if not isinstance(state, dict) or not STATE_KEYS <= state.keys():
+        sys.exit(f"refine_replay: {args.state} is not a state written by 'capture' (it has no {sorted(STATE_KEYS)})")
     net, hw, options = _network(state["network"]), load_hardware(), state["options"]
     budget = driver.search_budget(net, hw, options)
     rounds = list(state["rounds"])

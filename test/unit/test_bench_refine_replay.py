@@ -77,3 +77,18 @@ def test_a_phase_the_run_does_not_have_is_rejected(tmp_path):
     done = _run("capture", "--network", "alexnet", "--power", "49", "--at", "screen", "--out", str(tmp_path / "x"))
     assert done.returncode != 0 and "--at must be 'refine' or 'halve K'" in done.stderr
     assert not (tmp_path / "x").exists()
+
+
+@pytest.mark.parametrize("content", [b"not a pickle", b"\x80\x04K\x01."])  # garbage; a pickled int
+def test_a_file_capture_did_not_write_is_one_line(tmp_path, content):
+    state = tmp_path / "state.pkl"
+    state.write_bytes(content)
+    done = _run("replay", str(state))
+    assert done.returncode != 0 and "Traceback" not in done.stderr
+    assert done.stderr.strip().count("\n") == 0 and "is not a state written by 'capture'" in done.stderr
+
+
+def test_an_unknown_network_is_one_line(tmp_path):
+    done = _run("capture", "--network", "lenet", "--power", "49", "--out", str(tmp_path / "x"))
+    assert done.returncode != 0 and "no network 'lenet' (one of: alexnet," in done.stderr
+    assert not (tmp_path / "x").exists()
