@@ -111,9 +111,13 @@ def _write(path: Path, data: bytes) -> None:
     """Atomically: a temporary file in the target directory, then a rename."""
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
-    with os.fdopen(fd, "wb") as handle:
-        handle.write(data)
-    os.replace(tmp, path)
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+        os.replace(tmp, path)
+    except BaseException:
+        os.unlink(tmp)
+        raise
 
 
 def replay(args) -> None:
@@ -130,7 +134,7 @@ def replay(args) -> None:
         rounds[-1] = (rounds[-1][0], budget.chunk * args.chunks)
     alive = state["arms"]
     if args.arms:
-        wanted = {tuple(int(x) for x in text.split(",")) for text in args.arms}
+        wanted = set(args.arms)
         alive = [a for a in alive if a.order in wanted]
         missing = wanted - {a.order for a in alive}
         if missing:
@@ -173,6 +177,14 @@ def replay(args) -> None:
           f"partners {list(best.partners)}")
 
 
+def _order(text: str) -> tuple[int, ...]:
+    """An arm's order as printed by capture: 'combination,candidate,dac' (e.g. 21,2,1)."""
+    try:
+        return tuple(int(x) for x in text.strip("()").split(","))
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not an arm order like 21,2,1: {text!r}") from None
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     sub = parser.add_subparsers(dest="command", required=True)
@@ -188,7 +200,8 @@ def main() -> None:
     rep = sub.add_parser("replay", help="continue a captured state as the driver would")
     rep.add_argument("state")
     rep.add_argument("--chunks", type=int, default=None, help="refinement chunks per finalist (default: the run's)")
-    rep.add_argument("--arms", nargs="*", default=None, help="keep only these arms (order tuples, e.g. 21,2,1)")
+    rep.add_argument("--arms", nargs="*", type=_order, default=None,
+                     help="keep only these arms (order tuples, e.g. 21,2,1)")
     rep.add_argument("--salt", type=int, default=None, help="another rng draw for the same start (>= 0)")
     rep.add_argument("--jobs", type=int, default=os.cpu_count() or 1)
     args = parser.parse_args()
