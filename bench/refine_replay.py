@@ -33,7 +33,6 @@ import argparse
 import os
 import pickle
 import sys
-import tempfile
 import time
 from pathlib import Path
 
@@ -44,6 +43,8 @@ from pimsyn.dse import driver, tasks  # noqa: E402
 from pimsyn.dse.executors import make_executor  # noqa: E402
 from pimsyn.dse.progress import Progress  # noqa: E402
 from pimsyn.dse.result import SynthesisOptions  # noqa: E402
+from pimsyn.errors import PimsynError  # noqa: E402
+from pimsyn.files import check_output_file, write_files_atomic  # noqa: E402
 from pimsyn.frontend.network_json import load_network_json  # noqa: E402
 from pimsyn.hw import load_hardware  # noqa: E402
 
@@ -76,6 +77,10 @@ def _describe(arms, limit: int = 12) -> str:
 
 
 def capture(args) -> None:
+    try:
+        check_output_file(args.out)  # a bad --out in one line now, not after the search
+    except PimsynError as err:
+        sys.exit(f"refine_replay: {err}")
     options = SynthesisOptions(total_power_w=args.power, macro_setting="specified", macro_reuse=not args.no_reuse,
                                seed=args.seed, jobs=args.jobs, effort=args.effort, progress=False)
     rounds_seen: list = []
@@ -91,7 +96,7 @@ def capture(args) -> None:
         if name.startswith(args.at):
             state = dict(network=args.network, options=options, arms=arms, round_index=round_index,
                          rounds=rounds_seen[-1])
-            _write(Path(args.out), pickle.dumps(state))
+            write_files_atomic({Path(args.out): pickle.dumps(state)})
             print(f"captured {len(arms)} arms at '{name}' (round {round_index}) -> {args.out}", flush=True)
             raise _Captured
         return real_improve(executor, arms, evaluations, chunk, phase, round_index, progress, curve, started, name,
@@ -105,19 +110,6 @@ def capture(args) -> None:
         pass
     finally:
         driver.halving_rounds, driver._improve = real_rounds, real_improve
-
-
-def _write(path: Path, data: bytes) -> None:
-    """Atomically: a temporary file in the target directory, then a rename."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-        os.replace(tmp, path)
-    except BaseException:
-        os.unlink(tmp)
-        raise
 
 
 def replay(args) -> None:
@@ -153,6 +145,7 @@ def replay(args) -> None:
         driver._path = lambda *where: real_path(*where) + (1000 + args.salt,)
     executor = make_executor(args.jobs, initializer=tasks.init_worker, initargs=(net, hw, options, budget))
     started = time.perf_counter()
+    progress = Progress(total=10**12, enabled=False, started=started)  # quiet: the rounds print their own lines
     try:
         for index in range(state["round_index"], len(rounds)):
             survivors, evaluations = rounds[index]
@@ -161,7 +154,6 @@ def replay(args) -> None:
             last = index == len(rounds) - 1
             name = "refine" if last else f"halve {index + 1}/{len(rounds) - 1}"
             print(f"{name}: {evaluations} evaluations per arm", flush=True)
-            progress = Progress(total=10**12, enabled=False, started=started)
             alive = driver._improve(executor, alive, evaluations, budget.chunk, tasks.HALVE, index, progress, [],
                                     started, name, None, retired=[] if last else None)
             print(f"  -> {_describe(sorted(alive, key=lambda a: -a.fitness))} "

@@ -25,6 +25,12 @@ def _run(*args: str) -> subprocess.CompletedProcess:
     return subprocess.run([sys.executable, str(SCRIPT), *args], capture_output=True, text=True, timeout=300)
 
 
+def _best(done: subprocess.CompletedProcess) -> float:
+    """The replay's result: its 'best X GOPS/W' line."""
+    assert done.returncode == 0, done.stderr
+    return float(re.search(r"^best ([0-9.]+) GOPS/W", done.stdout, re.M).group(1))
+
+
 @pytest.fixture(scope="module")
 def captured(tmp_path_factory) -> Path:
     state = tmp_path_factory.mktemp("replay") / "alexnet.pkl"
@@ -41,29 +47,21 @@ def test_replay_ends_at_the_synthesis_result(captured):
     result = synthesize(load_network_json(ROOT / "test" / "data" / "networks" / "alexnet.json"),
                         load_hardware(), options)
     before = captured.read_bytes()
-    done = _run("replay", str(captured), "--jobs", "1")
-    assert done.returncode == 0, done.stderr
-    best = float(re.search(r"^best ([0-9.]+) GOPS/W", done.stdout, re.M).group(1))
+    best = _best(_run("replay", str(captured), "--jobs", "1"))
     assert best == round(result.evaluation.power_efficiency_gops_per_w, 2)
     assert captured.read_bytes() == before  # the state is input, never rewritten
 
 
 def test_more_chunks_never_end_lower(captured):
-    values = []
-    for chunks in ("1", "3"):
-        done = _run("replay", str(captured), "--jobs", "1", "--chunks", chunks)
-        assert done.returncode == 0, done.stderr
-        values.append(float(re.search(r"^best ([0-9.]+) GOPS/W", done.stdout, re.M).group(1)))
-    assert values[1] >= values[0]
+    shorter, longer = (_best(_run("replay", str(captured), "--jobs", "1", "--chunks", chunks)) for chunks in ("1", "3"))
+    assert longer >= shorter
 
 
 def test_another_draw_never_ends_below_the_start(captured):
     import pickle
 
     start = max(arm.fitness for arm in pickle.loads(captured.read_bytes())["arms"]) / 1e9
-    done = _run("replay", str(captured), "--jobs", "1", "--salt", "1")
-    assert done.returncode == 0, done.stderr
-    assert float(re.search(r"^best ([0-9.]+) GOPS/W", done.stdout, re.M).group(1)) >= round(start, 2)
+    assert _best(_run("replay", str(captured), "--jobs", "1", "--salt", "1")) >= round(start, 2)
 
 
 def test_an_unknown_arm_is_one_line_and_a_failure(captured):
