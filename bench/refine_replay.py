@@ -19,7 +19,9 @@ the driver's cuts: "what if this arm had survived the halving"; `--salt N` appen
 1000 + N to every task's rng path (beyond any climber number), so the same start climbs
 with another draw: how much of a result is the climb's luck. Each round prints the
 arms' values; each refinement chunk prints the finalists' values, `*` marking a finalist
-that stalled and hands its next chunks to a second climber of the leader; the last line
+that stalled and hands its next chunks to a second climber of the leader, and the
+evaluations each finalist spent in the chunk (fewer than the chunk: its neighbourhood
+was exhausted); the last line
 is the best design point (duplication, macro counts, sharing partners).
 
 Results depend only on the captured state, the seed and the chunk count, not on timing or
@@ -137,7 +139,8 @@ def replay(args) -> None:
     def refocus(before, after, step):
         out = real_refocus(before, after, step)
         values = ", ".join(f"{a.fitness / 1e9:.1f}{'*' if a is not b else ''}" for a, b in zip(after, out))
-        print(f"  chunk {step + 1}: {values}", flush=True)
+        spent = "/".join(str(a.evaluations - b.evaluations) for a, b in zip(after, before))
+        print(f"  chunk {step + 1}: {values} ({spent} evaluations)", flush=True)
         return out
 
     driver._refocus = refocus

@@ -244,6 +244,7 @@ def _pipeline(cnet, hw, point, state, macros, partners, scheduler, schedule_api,
     unified = point.macro_setting == "unified"
     result = first
     iterations = 0
+    scheduled: dict[tuple, object] = {}  # tau -> its schedule, within this evaluation
     for iterations in range(1, MAX_CAPACITY_ITERATIONS + 1):
         mem = memory_cost(volumes, state, hw.memory(capacity), plan.total_macros)
         avail = (compute_power - mem.static_power_w) - hw.noc_power_w
@@ -281,7 +282,14 @@ def _pipeline(cnet, hw, point, state, macros, partners, scheduler, schedule_api,
         clock = alloc.clock_ns
         tau = _op_cycles(traffic.ops, np.ceil(mem.ld_latency_ns / clock), np.ceil(mem.st_latency_ns / clock),
                          np.ceil(traffic.tran_delay / clock), np.ceil(traffic.mrg_delay / clock))
-        result = schedule(problem, tau, op_starts=True) if op_starts else schedule(problem, tau)
+        # a capacity seen before gives the same tau, hence the same schedule: a fixed point
+        # that oscillates between capacities (A, B, A, B, ... up to the 10th iteration)
+        # schedules each capacity once (docs/cost-model.md, "One evaluation", step 7)
+        tau_key = tuple(map(tuple, tau))
+        result = scheduled.get(tau_key)
+        if result is None:
+            result = scheduled[tau_key] = (schedule(problem, tau, op_starts=True) if op_starts
+                                           else schedule(problem, tau))
         new_kb = api.scratchpad_kb(result.buffer_elements, hw.data_res)
         new_capacity = capacity_entry(hw, new_kb)
         d.update(alloc=alloc, tau=tau, last_kb=new_kb)
