@@ -1,7 +1,7 @@
 """Process CPU time of one whole synthesis in one process (no worker processes), for
 comparing two checkouts of the cost model on the same search.
 
-    python bench/dse_cpu_bench.py [--root CHECKOUT] [--old-budget] NETWORK EFFORT POWER
+    python bench/dse_cpu_bench.py [--root CHECKOUT] [--old-budget] [--seed N] NETWORK EFFORT POWER
 
 ``--root`` imports pimsyn (and bench/dse_bench.py) from another checkout, e.g. a
 ``git worktree`` of an older commit. ``--old-budget`` runs this checkout's search with the
@@ -26,6 +26,7 @@ def main() -> None:
     parser.add_argument("power", type=float)
     parser.add_argument("--root", default=str(Path(__file__).resolve().parents[1]))
     parser.add_argument("--old-budget", action="store_true")
+    parser.add_argument("--seed", type=int, default=1)
     args = parser.parse_args()
     root = str(Path(args.root).resolve())
     sys.path[:0] = [root, root + "/bench"]
@@ -45,9 +46,9 @@ def main() -> None:
     from dse_bench import run
 
     cpu = time.process_time()
-    result, wall = run(args.network, args.power, args.effort, 1, True, seed=1)
+    result, wall = run(args.network, args.power, args.effort, 1, True, seed=args.seed)
     cpu = time.process_time() - cpu
-    print(f"{root} {args.network} effort {args.effort:g}: {result.evaluation.power_efficiency_gops_per_w:.1f} GOPS/W, "
+    print(f"{root} {args.network} effort {args.effort:g} seed {args.seed}: {result.evaluation.power_efficiency_gops_per_w:.1f} GOPS/W, "
           f"{result.evaluations} evaluations, CPU {cpu:.1f} s, wall {wall:.1f} s, "
           f"CPU per evaluation {cpu / result.evaluations * 1e3:.1f} ms")
 

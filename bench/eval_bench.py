@@ -14,7 +14,11 @@ Design points (realistic DSE points, both macro settings, without and with shari
   without and with up to two sharing pairs (what the ablation's synthesis without
   duplication screens: long chains of blocks, many same-step NoC ties);
 * AlexNet ``A`` / ``A+share``: spec 8.3 design A (dup [110, 26, 6, 7, 6], macros
-  [11, 10, 5, 5, 3, 18, 8, 4]) without and with sharing pairs conv1+conv5, FC1+FC2.
+  [11, 10, 5, 5, 3, 18, 8, 4]) without and with sharing pairs conv1+conv5, FC1+FC2;
+* ResNet-18 ``climb`` (specified): a point the refinement climbs, not one it starts from
+  (seed 2's second finalist at 49 W: RatioRram 0.2, 256 x 256, 1-bit cells, DAC 2, five
+  sharing pairs; `test/unit/test_capacity_fixed_point.py`): its scratchpad capacity
+  alternates for all ten fixed-point iterations (docs/cost-model.md, "One evaluation").
 
 Prints the median ``fitness`` time per case (``--evaluate``: also ``evaluate``) over
 ``--repeat`` runs after one warm-up, the cycles and fitness of the case. A repeated
@@ -125,6 +129,12 @@ def cases(networks=None):
                 state_a = apply_duplication(cnet, [110, 26, 6, 7, 6])
                 out.append((name, "A", setting, cnet, hw, point, state_a, GENE_MACROS, [-1] * 8))
                 out.append((name, "A+share", setting, cnet, hw, point, state_a, GENE_MACROS, A_PARTNERS))
+            if name == "resnet18" and setting == "specified":
+                from test_capacity_fixed_point import DUP, MACROS, PARTNERS
+
+                climb_cnet = cost_network(net, hw, 256, 1)
+                out.append((name, "climb", setting, climb_cnet, hw, DesignPoint(power, 0.2, 256, 1, 2, 9, setting),
+                            apply_duplication(climb_cnet, np.asarray(DUP)), MACROS, PARTNERS))
     return out
 
 
