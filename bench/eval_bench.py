@@ -17,7 +17,7 @@ Design points (realistic DSE points, both macro settings, without and with shari
   [11, 10, 5, 5, 3, 18, 8, 4]) without and with sharing pairs conv1+conv5, FC1+FC2;
 * ResNet-18 ``climb`` (specified): a point the refinement climbs, not one it starts from
   (seed 2's second finalist at 49 W: RatioRram 0.2, 256 x 256, 1-bit cells, DAC 2, five
-  sharing pairs; `test/unit/test_capacity_fixed_point.py`): its scratchpad capacity
+  sharing pairs; `test/unit/design_points.oscillating_point`): its scratchpad capacity
   alternates for all ten fixed-point iterations (docs/cost-model.md, "One evaluation").
 
 Prints the median ``fitness`` time per case (``--evaluate``: also ``evaluate``) over
@@ -44,7 +44,9 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "test" / "unit"))
 sys.path.insert(0, str(ROOT))  # this checkout's pimsyn, not the installed one (worktree comparisons)
 
-from design_points import POINTS, fixed_design  # noqa: E402
+from design_points import (  # noqa: E402
+    OSCILLATING_MACROS, OSCILLATING_PARTNERS, POINTS, fixed_design, oscillating_point,
+)
 
 from pimsyn.frontend import load_model  # noqa: E402
 from pimsyn.frontend.network_json import load_network_json  # noqa: E402
@@ -130,11 +132,9 @@ def cases(networks=None):
                 out.append((name, "A", setting, cnet, hw, point, state_a, GENE_MACROS, [-1] * 8))
                 out.append((name, "A+share", setting, cnet, hw, point, state_a, GENE_MACROS, A_PARTNERS))
             if name == "resnet18" and setting == "specified":
-                from test_capacity_fixed_point import DUP, MACROS, PARTNERS
-
-                climb_cnet = cost_network(net, hw, 256, 1)
-                out.append((name, "climb", setting, climb_cnet, hw, DesignPoint(power, 0.2, 256, 1, 2, 9, setting),
-                            apply_duplication(climb_cnet, np.asarray(DUP)), MACROS, PARTNERS))
+                climb_cnet, climb_point, climb_state = oscillating_point(net)
+                out.append((name, "climb", setting, climb_cnet, hw, climb_point, climb_state, OSCILLATING_MACROS,
+                            OSCILLATING_PARTNERS))
     return out
 
 

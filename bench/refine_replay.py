@@ -21,8 +21,8 @@ with another draw: how much of a result is the climb's luck. Each round prints t
 arms' values; each refinement chunk prints the finalists' values, `*` marking a finalist
 that stalled and hands its next chunks to a second climber of the leader, and the
 evaluations each finalist spent in the chunk (fewer than the chunk: its neighbourhood
-was exhausted); the last line
-is the best design point (duplication, macro counts, sharing partners).
+was exhausted); the last line is the best design point (duplication, macro counts,
+sharing partners).
 
 Results depend only on the captured state, the seed and the chunk count, not on timing or
 `--jobs` (docs/benchmarks.md, "A longer refinement for the big networks" and "What the

@@ -14,7 +14,7 @@ from __future__ import annotations
 import functools
 import math
 from dataclasses import dataclass, field
-from typing import Callable, Sequence
+from typing import TYPE_CHECKING, Callable, Sequence
 
 import numpy as np
 
@@ -29,6 +29,9 @@ from pimsyn.hw.memory import capacity_entry, memory_cost, memory_volumes
 from pimsyn.hw.placement import (
     noc_traffic, place_macros, plan_macros, serpentine_coordinates,
 )
+
+if TYPE_CHECKING:
+    from pimsyn.hw.schedule_problem import ScheduleResult
 
 MACRO_SETTINGS = ("unified", "specified")
 #: Fixed-point iterations on the scratchpad capacity (spec 5.15).
@@ -244,7 +247,7 @@ def _pipeline(cnet, hw, point, state, macros, partners, scheduler, schedule_api,
     unified = point.macro_setting == "unified"
     result = first
     iterations = 0
-    scheduled: dict[tuple, object] = {}  # tau -> its schedule, within this evaluation
+    scheduled: dict[tuple, ScheduleResult] = {}  # tau -> its schedule, within this evaluation
     for iterations in range(1, MAX_CAPACITY_ITERATIONS + 1):
         mem = memory_cost(volumes, state, hw.memory(capacity), plan.total_macros)
         avail = (compute_power - mem.static_power_w) - hw.noc_power_w
@@ -284,7 +287,7 @@ def _pipeline(cnet, hw, point, state, macros, partners, scheduler, schedule_api,
                          np.ceil(traffic.tran_delay / clock), np.ceil(traffic.mrg_delay / clock))
         # a capacity seen before gives the same tau, hence the same schedule: a fixed point
         # that oscillates between capacities (A, B, A, B, ... up to the 10th iteration)
-        # schedules each capacity once (docs/cost-model.md, "One evaluation", step 7)
+        # schedules each distinct tau once (docs/cost-model.md, "One evaluation", step 7)
         tau_key = tuple(map(tuple, tau))
         result = scheduled.get(tau_key)
         if result is None:

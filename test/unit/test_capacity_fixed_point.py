@@ -1,36 +1,29 @@
 """The scratchpad capacity fixed point (spec 5.15; docs/cost-model.md, "One evaluation",
 step 7) on a design whose capacity never settles.
 
-A ResNet-18 point the DSE climbs (seed 2's second finalist at 49 W: RatioRram 0.2,
-256 x 256 crossbars, 1-bit cells, DAC 2) alternates between two capacities: the first
+A ResNet-18 point the DSE climbs (`design_points.oscillating_point`: seed 2's second
+finalist at 49 W, RatioRram 0.2, 256 x 256 crossbars, 1-bit cells, DAC 2) alternates between two capacities: the first
 schedule asks for K0, the schedule at K0 asks for K1, the one at K1 for K0 again, ... so
 the loop runs its ten iterations and charges the tenth iteration's capacity. Every
 iteration depends only on its capacity, so the evaluation schedules each distinct tau once.
 """
 
-from pathlib import Path
-
-import numpy as np
 import pytest
+from design_points import OSCILLATING_MACROS as MACROS
+from design_points import OSCILLATING_PARTNERS as PARTNERS
+from design_points import oscillating_point
 
-from pimsyn.frontend.network_json import load_network_json
-from pimsyn.hw import DesignPoint, apply_duplication, cost_network, evaluate, fitness, load_hardware
+from pimsyn.hw import evaluate, fitness, load_hardware
 from pimsyn.hw import schedule as schedule_module
 from pimsyn.hw.evaluate import MAX_CAPACITY_ITERATIONS
 from pimsyn.hw.memory import capacity_entry
 
-DATA = Path(__file__).resolve().parents[1] / "data" / "networks"
 HW = load_hardware()
-DUP = (48, 12, 12, 11, 11, 3, 3, 3, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1)
-MACROS = [3, 1, 3, 3, 3, 1, 5, 1, 3, 3, 1, 3, 1, 3, 3, 1, 1, 1, 3, 1, 1]
-PARTNERS = [-1, 18, -1, 16, 15, -1, 19, -1, -1, -1, 20, -1, -1, -1, -1, 4, 3, -1, 1, 6, 10]
 
 
 @pytest.fixture(scope="module")
 def oscillating():
-    cnet = cost_network(load_network_json(DATA / "resnet18.json"), HW, 256, 1)
-    state = apply_duplication(cnet, np.asarray(DUP))
-    point = DesignPoint(49, 0.2, 256, 1, 2, 9, "specified")
+    cnet, point, state = oscillating_point()
     calls = []
 
     def recording(problem, tau, **kwargs):
